@@ -1,0 +1,346 @@
+package io.ecengine.engine.sku;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.ecengine.engine.serialization.CborSerializable;
+import io.ecengine.engine.sku.SkuOutcome.Done;
+import io.ecengine.engine.sku.SkuOutcome.Rejected;
+import io.ecengine.engine.sku.SkuOutcome.Rejection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One SKU of one tenant as a persistent, sharded actor. It is the only writer of its ledger, so
+ * reservations on one SKU are decided strictly one after the other and can never oversell.
+ *
+ * <p>Group commit: changes are not persisted one by one. They queue in memory while a write is in
+ * flight; the next write decides the whole queue in arrival order against the ledger and stores the
+ * outcome as one atomic write, then answers every caller. At low load a queue holds one request, so
+ * latency is one write; under a burst one write carries hundreds of reservations. The queue is
+ * bounded: beyond {@link Settings#maxQueue()} a request is answered {@code OVERLOADED} at once
+ * instead of waiting or being dropped.
+ *
+ * <p>Failure: if the journal rejects a write the actor restarts with backoff and recovers from the
+ * journal; requests in that write were never answered, so no caller was told they succeeded.
+ */
+public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, SkuEvent, SkuLedger> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Sku");
+
+  /** Journal tags that split SKU events into slices, one projection instance per slice. */
+  public static final List<String> TAGS = IntStream.range(0, 4).mapToObj(i -> "sku-" + i).toList();
+
+  /** Messages a SKU understands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Apply a change; the outcome is sent to {@code replyTo} once it is durable. The request's type
+   * travels by name because {@link SkuRequest} is an interface; the names live here so that the
+   * domain types stay free of Jackson.
+   */
+  public record Submit(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+          @JsonSubTypes({
+            @JsonSubTypes.Type(value = SkuRequest.Define.class, name = "define"),
+            @JsonSubTypes.Type(value = SkuRequest.Adjust.class, name = "adjust"),
+            @JsonSubTypes.Type(value = SkuRequest.SetSafetyStock.class, name = "set-safety-stock"),
+            @JsonSubTypes.Type(value = SkuRequest.Reserve.class, name = "reserve"),
+            @JsonSubTypes.Type(value = SkuRequest.Release.class, name = "release"),
+            @JsonSubTypes.Type(value = SkuRequest.Commit.class, name = "commit"),
+            @JsonSubTypes.Type(value = SkuRequest.ExpireDue.class, name = "expire-due")
+          })
+          SkuRequest request,
+      ActorRef<SkuOutcome> replyTo)
+      implements Command {}
+
+  /** Read the current levels; answered {@code Done} or {@code Rejected(SKU_NOT_FOUND)}. */
+  public record Get(ActorRef<SkuOutcome> replyTo) implements Command {}
+
+  /** Write what has queued since the last write. Sent by the entity to itself. */
+  enum Flush implements Command {
+    INSTANCE
+  }
+
+  /** The earliest reservation expiry has come. */
+  enum ExpiryDue implements Command {
+    INSTANCE
+  }
+
+  /** Nothing happened for a while; the entity may passivate. */
+  enum Idle implements Command {
+    INSTANCE
+  }
+
+  /** Sharding asks the entity to stop (passivation or rebalance). */
+  enum Stop implements Command {
+    INSTANCE
+  }
+
+  /** Tuning of one SKU entity; see {@code ec.sku} in the configuration. */
+  public record Settings(int maxQueue, int maxBatch, int snapshotEvery, Duration idleTimeout) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getInt("max-queue"),
+          config.getInt("max-batch"),
+          config.getInt("snapshot-every"),
+          config.getDuration("idle-timeout"));
+    }
+  }
+
+  /** A queued change and who waits for its outcome ({@code null} for the entity's own timer). */
+  private record Pending(SkuRequest request, ActorRef<SkuOutcome> replyTo) {}
+
+  private static final Object EXPIRY_TIMER = "expiry";
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final Settings settings;
+  private final String tag;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final List<Pending> queue = new ArrayList<>();
+  private boolean flushRequested;
+
+  /** Registers the SKU entity type with cluster sharding on this node. */
+  public static void init(ActorSystem<?> system, Settings settings) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(TYPE_KEY, entityContext -> create(entityContext, settings))
+                .withStopMessage(Stop.INSTANCE));
+  }
+
+  private static Behavior<Command> create(EntityContext<Command> entityContext, Settings settings) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> {
+                  context.setReceiveTimeout(settings.idleTimeout(), Idle.INSTANCE);
+                  return new SkuEntity(
+                      context,
+                      timers,
+                      settings,
+                      entityContext.getEntityId(),
+                      entityContext.getShard());
+                }));
+  }
+
+  /** Creates the behavior outside sharding, for tests. */
+  public static Behavior<Command> create(String entityId, Settings settings) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new SkuEntity(context, timers, settings, entityId, null)));
+  }
+
+  /** {@code Sku|tenant|sku}: the entity id already holds a '|', which PersistenceId.of refuses. */
+  public static PersistenceId persistenceId(String entityId) {
+    return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + entityId);
+  }
+
+  private SkuEntity(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Settings settings,
+      String entityId,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    super(
+        persistenceId(entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.context = context;
+    this.timers = timers;
+    this.settings = settings;
+    this.tag = TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
+    this.shard = shard;
+  }
+
+  @Override
+  public SkuLedger emptyState() {
+    return SkuLedger.empty();
+  }
+
+  @Override
+  public CommandHandler<Command, SkuEvent, SkuLedger> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Submit.class, this::onSubmit)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(Flush.class, this::onFlush)
+        .onCommand(ExpiryDue.class, this::onExpiryDue)
+        .onCommand(Idle.class, this::onIdle)
+        .onCommand(Stop.class, this::onStop)
+        .build();
+  }
+
+  private Effect<SkuEvent, SkuLedger> onSubmit(SkuLedger ledger, Submit submit) {
+    if (queue.size() >= settings.maxQueue()) {
+      submit.replyTo().tell(new Rejected(Rejection.OVERLOADED, "The SKU's queue is full.", null));
+      return Effect().none();
+    }
+    enqueue(new Pending(submit.request(), submit.replyTo()));
+    return Effect().none();
+  }
+
+  private Effect<SkuEvent, SkuLedger> onExpiryDue(SkuLedger ledger, ExpiryDue due) {
+    enqueue(new Pending(SkuRequest.ExpireDue.INSTANCE, null));
+    return Effect().none();
+  }
+
+  private void enqueue(Pending pending) {
+    queue.add(pending);
+    if (!flushRequested) {
+      flushRequested = true;
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+  }
+
+  private Effect<SkuEvent, SkuLedger> onGet(SkuLedger ledger, Get get) {
+    if (!ledger.isDefined()) {
+      get.replyTo().tell(new Rejected(Rejection.SKU_NOT_FOUND, "The SKU is not defined.", null));
+    } else {
+      get.replyTo().tell(new Done(ledger.levels(), null, false));
+    }
+    return Effect().none();
+  }
+
+  private Effect<SkuEvent, SkuLedger> onFlush(SkuLedger ledger, Flush flush) {
+    flushRequested = false;
+    if (queue.isEmpty()) {
+      return Effect().none();
+    }
+    List<Pending> batch = takeBatch();
+    SkuLedger.Batch decided =
+        ledger.decideAll(batch.stream().map(Pending::request).toList(), Instant.now());
+    if (decided.events().isEmpty()) {
+      answer(batch, decided.outcomes());
+      // An expiry timer that fired a little early found nothing due: arm it again.
+      scheduleExpiry(ledger);
+      return Effect().none();
+    }
+    return Effect()
+        .persist(decided.events())
+        .thenRun(
+            after -> {
+              answer(batch, decided.outcomes());
+              scheduleExpiry(after);
+            });
+  }
+
+  private List<Pending> takeBatch() {
+    int size = Math.min(queue.size(), settings.maxBatch());
+    List<Pending> batch = new ArrayList<>(queue.subList(0, size));
+    queue.subList(0, size).clear();
+    if (!queue.isEmpty()) {
+      // The rest goes in the next write; the Flush waits in the stash behind this one.
+      flushRequested = true;
+      context.getSelf().tell(Flush.INSTANCE);
+    }
+    return batch;
+  }
+
+  private static void answer(List<Pending> batch, List<SkuOutcome> outcomes) {
+    for (int i = 0; i < batch.size(); i++) {
+      ActorRef<SkuOutcome> replyTo = batch.get(i).replyTo();
+      if (replyTo != null) {
+        replyTo.tell(outcomes.get(i));
+      }
+    }
+  }
+
+  private Effect<SkuEvent, SkuLedger> onIdle(SkuLedger ledger, Idle idle) {
+    boolean holdsExpire = ledger.nextExpiry().isPresent();
+    if (shard != null && queue.isEmpty() && !holdsExpire) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
+    return Effect().none();
+  }
+
+  private Effect<SkuEvent, SkuLedger> onStop(SkuLedger ledger, Stop stop) {
+    if (queue.isEmpty()) {
+      return Effect().stop();
+    }
+    // Write and answer what is queued before handing the SKU to another node.
+    List<Pending> batch = new ArrayList<>(queue);
+    queue.clear();
+    SkuLedger.Batch decided =
+        ledger.decideAll(batch.stream().map(Pending::request).toList(), Instant.now());
+    return Effect()
+        .persist(decided.events())
+        .thenRun(after -> answer(batch, decided.outcomes()))
+        .thenStop();
+  }
+
+  private void scheduleExpiry(SkuLedger ledger) {
+    ledger
+        .nextExpiry()
+        .ifPresentOrElse(
+            at -> {
+              Duration delay = Duration.between(Instant.now(), at);
+              timers.startSingleTimer(
+                  EXPIRY_TIMER, ExpiryDue.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
+            },
+            () -> timers.cancel(EXPIRY_TIMER));
+  }
+
+  @Override
+  public EventHandler<SkuLedger, SkuEvent> eventHandler() {
+    return (ledger, event) -> {
+      ledger.apply(event);
+      return ledger;
+    };
+  }
+
+  @Override
+  public SignalHandler<SkuLedger> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::scheduleExpiry)
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(SkuEvent event) {
+    return Set.of(tag);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SnapshotAdapter<SkuLedger> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(SkuLedger ledger) {
+        return ledger.toSnapshot();
+      }
+
+      @Override
+      public SkuLedger fromJournal(Object from) {
+        return SkuLedger.fromSnapshot((SkuLedger.Snapshot) from);
+      }
+    };
+  }
+}

@@ -1,0 +1,417 @@
+package io.ecengine.engine.sku;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ecengine.engine.sku.SkuEntity.Command;
+import io.ecengine.engine.sku.SkuEntity.Get;
+import io.ecengine.engine.sku.SkuEntity.Settings;
+import io.ecengine.engine.sku.SkuEntity.Submit;
+import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
+import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
+import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
+import io.ecengine.engine.sku.SkuEvent.SkuDefined;
+import io.ecengine.engine.sku.SkuEvent.StockAdjusted;
+import io.ecengine.engine.sku.SkuOutcome.Done;
+import io.ecengine.engine.sku.SkuOutcome.Rejected;
+import io.ecengine.engine.sku.SkuOutcome.Rejection;
+import io.ecengine.engine.sku.SkuRequest.Adjust;
+import io.ecengine.engine.sku.SkuRequest.Commit;
+import io.ecengine.engine.sku.SkuRequest.Define;
+import io.ecengine.engine.sku.SkuRequest.Release;
+import io.ecengine.engine.sku.SkuRequest.Reserve;
+import io.ecengine.engine.sku.SkuRequest.SetSafetyStock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.ProcessingResult;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
+import org.apache.pekko.persistence.testkit.SnapshotMeta;
+import org.apache.pekko.persistence.testkit.WriteEvents;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.SerializationSettings;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SkuEntityTest {
+
+  private static final Config ENGINE_TEST_CONFIG = ConfigFactory.parseResources("engine-test.conf");
+
+  /** For EventSourcedBehaviorTestKit, which checks serialization itself on every command. */
+  private static final ActorTestKit unitKit =
+      ActorTestKit.create(
+          "SkuEntityTest", ENGINE_TEST_CONFIG.withFallback(EventSourcedBehaviorTestKit.config()));
+
+  /** A running system whose in-memory journal and snapshot store really serialize everything. */
+  private static final ActorTestKit liveKit =
+      ActorTestKit.create(
+          "SkuEntityLiveTest",
+          ENGINE_TEST_CONFIG
+              .withFallback(PersistenceTestKitPlugin.config())
+              .withFallback(PersistenceTestKitSnapshotPlugin.config()));
+
+  private static final PersistenceTestKit liveJournal = PersistenceTestKit.create(liveKit.system());
+
+  // SkuLedger is the mutable in-memory state and is never serialized as such: the snapshot adapter
+  // stores SkuLedger.Snapshot, whose round trip is checked separately below.
+  private static final SerializationSettings VERIFY_COMMANDS_AND_EVENTS =
+      EventSourcedBehaviorTestKit.enabledSerializationSettings()
+          .withVerifyEquality(true)
+          .withVerifyState(false);
+
+  private static final Settings SETTINGS = new Settings(1_000, 1_000, 1_000, Duration.ofMinutes(5));
+
+  @AfterAll
+  static void shutdown() {
+    unitKit.shutdownTestKit();
+    liveKit.shutdownTestKit();
+  }
+
+  @AfterEach
+  void resetJournalPolicy() {
+    liveJournal.resetPolicy();
+  }
+
+  private static EventSourcedBehaviorTestKit<Command, SkuEvent, SkuLedger> unitTestKit(
+      String entityId, Settings settings) {
+    return EventSourcedBehaviorTestKit.create(
+        unitKit.system(), SkuEntity.create(entityId, settings), VERIFY_COMMANDS_AND_EVENTS);
+  }
+
+  private static CommandResultWithReply<Command, SkuEvent, SkuLedger, SkuOutcome> submit(
+      EventSourcedBehaviorTestKit<Command, SkuEvent, SkuLedger> kit, SkuRequest request) {
+    return kit.runCommand(replyTo -> new Submit(request, replyTo));
+  }
+
+  private static Reserve reserve(String id, long quantity) {
+    return new Reserve(id, quantity, "shop-a", null);
+  }
+
+  // EventSourcedBehaviorTestKit: one command at a time, serialization of messages verified.
+
+  @Test
+  void persistsEachChangeAndRepliesOnceItIsDurable() {
+    var kit = unitTestKit("persists", SETTINGS);
+
+    var defined = submit(kit, new Define("Blue mug"));
+    assertThat(defined.event()).isInstanceOf(SkuDefined.class);
+    assertThat(defined.replyOfType(Done.class).created()).isTrue();
+
+    var adjusted = submit(kit, new Adjust("a-1", 10, AdjustmentReason.RECEIPT));
+    assertThat(adjusted.eventOfType(StockAdjusted.class).delta()).isEqualTo(10);
+
+    var reserved = submit(kit, new Reserve("r-1", 4, "shop-a", 600L));
+    assertThat(reserved.eventOfType(ReservationsPlaced.class).reservations())
+        .containsExactly(reserved.replyOfType(Done.class).reservation());
+    assertThat(reserved.replyOfType(Done.class).levels())
+        .isEqualTo(new Levels("Blue mug", 10, 4, 0, 6));
+
+    var released = submit(kit, new Release("r-1"));
+    assertThat(released.eventOfType(ReservationReleased.class).quantity()).isEqualTo(4);
+    assertThat(released.state().levels()).isEqualTo(new Levels("Blue mug", 10, 0, 0, 10));
+
+    var get = kit.<SkuOutcome>runCommand(Get::new);
+    assertThat(get.hasNoEvents()).isTrue();
+    assertThat(get.replyOfType(Done.class).levels()).isEqualTo(released.state().levels());
+  }
+
+  @Test
+  void rejectedRequestPersistsNothing() {
+    var kit = unitTestKit("rejects", SETTINGS);
+    var notFound = submit(kit, reserve("r-1", 1));
+    assertThat(notFound.hasNoEvents()).isTrue();
+    assertThat(notFound.replyOfType(Rejected.class).reason()).isEqualTo(Rejection.SKU_NOT_FOUND);
+    assertThat(kit.<SkuOutcome>runCommand(Get::new).replyOfType(Rejected.class).reason())
+        .isEqualTo(Rejection.SKU_NOT_FOUND);
+    submit(kit, new Define("Blue mug"));
+    submit(kit, new Adjust("a-1", 3, AdjustmentReason.RECEIPT));
+
+    var tooMuch = submit(kit, reserve("r-1", 4));
+
+    assertThat(tooMuch.hasNoEvents()).isTrue();
+    Rejected rejected = tooMuch.replyOfType(Rejected.class);
+    assertThat(rejected.reason()).isEqualTo(Rejection.INSUFFICIENT_STOCK);
+    assertThat(rejected.levels().available()).isEqualTo(3);
+    assertThat(tooMuch.state().reserved()).isZero();
+  }
+
+  @Test
+  void restartRecoversLevelsActiveReservationsAndIdempotencyFromTheJournal() {
+    var kit = unitTestKit("restarts", SETTINGS);
+    submit(kit, new Define("Blue mug"));
+    submit(kit, new Adjust("a-1", 10, AdjustmentReason.RECEIPT));
+    submit(kit, new SetSafetyStock(1));
+    Reservation held = submit(kit, reserve("r-1", 3)).replyOfType(Done.class).reservation();
+    submit(kit, reserve("r-2", 2));
+    submit(kit, new Commit("r-2"));
+    Levels before = kit.getState().levels();
+
+    SkuLedger recovered = kit.restart().state();
+
+    assertThat(recovered.levels()).isEqualTo(before);
+    assertThat(recovered.levels()).isEqualTo(new Levels("Blue mug", 8, 3, 1, 4));
+    assertThat(recovered.activeReservations()).containsOnlyKeys("r-1");
+    var retry = submit(kit, reserve("r-1", 3));
+    assertThat(retry.hasNoEvents()).isTrue();
+    assertThat(retry.replyOfType(Done.class).created()).isFalse();
+    assertThat(retry.replyOfType(Done.class).reservation()).isEqualTo(held);
+    assertThat(submit(kit, new Commit("r-2")).replyOfType(Done.class).created()).isFalse();
+    assertThat(submit(kit, new Release("r-1")).replyOfType(Done.class).created()).isTrue();
+  }
+
+  @Test
+  void recoversFromSnapshotWhenTheEventsBeforeItAreGone() {
+    var kit = unitTestKit("snapshots", new Settings(1_000, 1_000, 3, Duration.ofMinutes(5)));
+    SnapshotTestKit snapshots = kit.snapshotTestKit().orElseThrow();
+    String persistenceId = SkuEntity.persistenceId("snapshots").id();
+    submit(kit, new Define("Blue mug"));
+    submit(kit, new Adjust("a-1", 10, AdjustmentReason.RECEIPT));
+    Reservation held = submit(kit, reserve("r-1", 3)).replyOfType(Done.class).reservation();
+    submit(kit, reserve("r-2", 2));
+    submit(kit, new Release("r-2"));
+    submit(kit, new Adjust("a-2", -1, AdjustmentReason.DAMAGE));
+    Levels before = kit.getState().levels();
+    TestProbe<Object> waiter = unitKit.createTestProbe();
+    Object stored =
+        waiter.awaitAssert(
+            () -> {
+              List<Pair<SnapshotMeta, Object>> saved = snapshots.persistedInStorage(persistenceId);
+              assertThat(saved).isNotEmpty();
+              Pair<SnapshotMeta, Object> latest = saved.get(saved.size() - 1);
+              assertThat(latest.first().sequenceNr()).isEqualTo(6);
+              return latest.second();
+            });
+    assertThat(stored).isInstanceOf(SkuLedger.Snapshot.class);
+
+    kit.persistenceTestKit().clearByIdPreservingSeqNumbers(persistenceId);
+    SkuLedger recovered = kit.restart().state();
+
+    assertThat(recovered.levels()).isEqualTo(before);
+    assertThat(recovered.levels()).isEqualTo(new Levels("Blue mug", 9, 3, 0, 6));
+    assertThat(recovered.activeReservations()).containsOnlyKeys("r-1");
+    assertThat(submit(kit, reserve("r-1", 3)).replyOfType(Done.class).reservation())
+        .isEqualTo(held);
+    assertThat(submit(kit, new Release("r-2")).replyOfType(Done.class).created()).isFalse();
+    assertThat(submit(kit, new Adjust("a-2", -1, AdjustmentReason.DAMAGE)).hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void snapshotSurvivesJacksonRoundTripAndRestoresTheSameLedger() {
+    SkuLedger ledger = SkuLedger.empty();
+    Instant now = Instant.parse("2025-01-01T10:00:00.123456789Z");
+    ledger
+        .decideAll(
+            List.of(
+                new Define("Blue mug"),
+                new Adjust("a-1", 20, AdjustmentReason.RECEIPT),
+                new SetSafetyStock(2),
+                new Reserve("r-1", 3, "shop-a", 120L),
+                reserve("r-2", 4),
+                new Release("r-2"),
+                reserve("r-3", 5),
+                new Commit("r-3")),
+            now)
+        .events()
+        .forEach(ledger::apply);
+    SkuLedger.Snapshot snapshot = ledger.toSnapshot();
+
+    SkuLedger.Snapshot copy =
+        new SerializationTestKit(unitKit.system()).verifySerialization(snapshot, true);
+
+    SkuLedger restored = SkuLedger.fromSnapshot(copy);
+    assertThat(restored.levels()).isEqualTo(ledger.levels());
+    assertThat(restored.activeReservations()).isEqualTo(ledger.activeReservations());
+    assertThat(restored.toSnapshot()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void everyMessageSurvivesJacksonRoundTrip() {
+    SerializationTestKit serialization = new SerializationTestKit(unitKit.system());
+    ActorRef<SkuOutcome> replyTo = unitKit.<SkuOutcome>createTestProbe().ref();
+    Instant at = Instant.parse("2025-01-01T10:00:00.123456789Z");
+    Reservation open = new Reservation("r-1", 3, "shop-a", null, at, null, 7);
+    Reservation expiring = new Reservation("r-2", 1, null, 60L, at, at.plusSeconds(60), 6);
+    Levels levels = new Levels("Blue mug", 10, 4, 0, 6);
+    List<Object> messages =
+        List.of(
+            new Submit(new Define("Blue mug"), replyTo),
+            new Submit(new Adjust("a-1", -2, AdjustmentReason.DAMAGE), replyTo),
+            new Submit(new SetSafetyStock(3), replyTo),
+            new Submit(new Reserve("r-1", 3, "shop-a", null), replyTo),
+            new Submit(new Reserve("r-2", 1, null, 60L), replyTo),
+            new Submit(new Release("r-1"), replyTo),
+            new Submit(new Commit("r-1"), replyTo),
+            new Submit(SkuRequest.ExpireDue.INSTANCE, replyTo),
+            new Get(replyTo),
+            SkuEntity.Flush.INSTANCE,
+            SkuEntity.ExpiryDue.INSTANCE,
+            SkuEntity.Idle.INSTANCE,
+            SkuEntity.Stop.INSTANCE,
+            new SkuDefined("Blue mug", at),
+            new SkuEvent.SkuRenamed("Navy mug", at),
+            new StockAdjusted("a-1", 5, AdjustmentReason.COUNT, at),
+            new SkuEvent.SafetyStockSet(2, at),
+            new ReservationsPlaced(List.of(open, expiring)),
+            new ReservationReleased("r-1", 3, at),
+            new ReservationExpired("r-2", 1, at),
+            new SkuEvent.ReservationCommitted("r-1", 3, at),
+            new Done(levels, open, true),
+            new Done(levels, null, false),
+            new Rejected(Rejection.OVERLOADED, "The SKU's queue is full.", null),
+            new Rejected(Rejection.INSUFFICIENT_STOCK, "Requested 9", levels));
+
+    for (Object message : messages) {
+      assertThat(serialization.verifySerialization(message, true)).isEqualTo(message);
+    }
+  }
+
+  // A running entity: concurrent callers, back-pressure and timers.
+
+  private static ActorRef<Command> spawnWithStock(String entityId, Settings settings, long stock) {
+    ActorRef<Command> sku = liveKit.spawn(SkuEntity.create(entityId, settings));
+    TestProbe<SkuOutcome> setup = liveKit.createTestProbe();
+    sku.tell(new Submit(new Define("Blue mug"), setup.ref()));
+    setup.expectMessageClass(Done.class);
+    sku.tell(new Submit(new Adjust("initial", stock, AdjustmentReason.RECEIPT), setup.ref()));
+    setup.expectMessageClass(Done.class);
+    return sku;
+  }
+
+  private static Levels levelsOf(ActorRef<Command> sku) {
+    TestProbe<SkuOutcome> probe = liveKit.createTestProbe();
+    sku.tell(new Get(probe.ref()));
+    return probe.expectMessageClass(Done.class).levels();
+  }
+
+  private static long count(List<SkuOutcome> replies, Rejection reason) {
+    return replies.stream()
+        .filter(r -> r instanceof Rejected rejected && rejected.reason() == reason)
+        .count();
+  }
+
+  @Test
+  void burstOfReservationsSellsExactlyTheStockInFewWrites() {
+    ActorRef<Command> sku = spawnWithStock("burst", SETTINGS, 100);
+    String persistenceId = SkuEntity.persistenceId("burst").id();
+    AtomicInteger writes = new AtomicInteger();
+    liveJournal.withPolicy(
+        (pid, operation) -> {
+          if (pid.equals(persistenceId) && operation instanceof WriteEvents) {
+            writes.incrementAndGet();
+          }
+          return success();
+        });
+    TestProbe<SkuOutcome> probe = liveKit.createTestProbe();
+
+    for (int i = 0; i < 500; i++) {
+      sku.tell(new Submit(reserve("r-" + i, 1), probe.ref()));
+    }
+    List<SkuOutcome> replies = probe.receiveSeveralMessages(500, Duration.ofSeconds(15));
+
+    probe.expectNoMessage(Duration.ofMillis(200));
+    for (int i = 0; i < 100; i++) {
+      assertThat(replies.get(i)).isInstanceOf(Done.class);
+      assertThat(((Done) replies.get(i)).reservation().reservationId()).isEqualTo("r-" + i);
+    }
+    assertThat(count(replies, Rejection.INSUFFICIENT_STOCK)).isEqualTo(400);
+    assertThat(levelsOf(sku)).isEqualTo(new Levels("Blue mug", 100, 100, 0, 0));
+    List<ReservationsPlaced> placed =
+        liveJournal.persistedInStorage(persistenceId).stream()
+            .filter(ReservationsPlaced.class::isInstance)
+            .map(ReservationsPlaced.class::cast)
+            .toList();
+    assertThat(placed.stream().mapToLong(ReservationsPlaced::totalQuantity).sum()).isEqualTo(100);
+    assertThat(writes.get()).isEqualTo(placed.size());
+    // One write per reservation would be 100 writes; group commit needs only a handful.
+    assertThat(writes.get()).isLessThanOrEqualTo(10);
+  }
+
+  @Test
+  void floodBeyondTheQueueBoundIsAnsweredOverloadedAndEveryRequestGetsOneReply() {
+    int maxQueue = 5;
+    ActorRef<Command> sku =
+        spawnWithStock("flood", new Settings(maxQueue, 5, 1_000, Duration.ofMinutes(5)), 1_000);
+    String persistenceId = SkuEntity.persistenceId("flood").id();
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // Holds the first write so that the flood arrives while it is in flight.
+    liveJournal.withPolicy(
+        (pid, operation) -> {
+          if (pid.equals(persistenceId) && operation instanceof WriteEvents) {
+            writing.countDown();
+            awaitUninterruptibly(release);
+          }
+          return success();
+        });
+    TestProbe<SkuOutcome> probe = liveKit.createTestProbe();
+
+    sku.tell(new Submit(reserve("r-0", 1), probe.ref()));
+    assertThat(awaitUninterruptibly(writing)).isTrue();
+    for (int i = 1; i < 50; i++) {
+      sku.tell(new Submit(reserve("r-" + i, 1), probe.ref()));
+    }
+    release.countDown();
+    List<SkuOutcome> replies = probe.receiveSeveralMessages(50, Duration.ofSeconds(15));
+
+    probe.expectNoMessage(Duration.ofMillis(200));
+    long overloaded = count(replies, Rejection.OVERLOADED);
+    long done = replies.stream().filter(Done.class::isInstance).count();
+    assertThat(done + overloaded).isEqualTo(50);
+    assertThat(done).isEqualTo(1 + maxQueue);
+    assertThat(overloaded).isEqualTo(50 - 1 - maxQueue);
+    assertThat(levelsOf(sku).reserved()).isEqualTo(done);
+  }
+
+  @Test
+  void timerReleasesReservationWhenItExpires() {
+    ActorRef<Command> sku = spawnWithStock("expiry", SETTINGS, 10);
+    TestProbe<SkuOutcome> probe = liveKit.createTestProbe();
+    sku.tell(new Submit(new Reserve("short", 3, "shop-a", 1L), probe.ref()));
+    probe.expectMessageClass(Done.class);
+    sku.tell(new Submit(reserve("open", 2), probe.ref()));
+    probe.expectMessageClass(Done.class);
+    assertThat(levelsOf(sku).reserved()).isEqualTo(5);
+
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(levelsOf(sku)).isEqualTo(new Levels("Blue mug", 10, 2, 0, 8));
+          return null;
+        });
+
+    assertThat(liveJournal.persistedInStorage(SkuEntity.persistenceId("expiry").id()))
+        .filteredOn(ReservationExpired.class::isInstance)
+        .extracting(e -> ((ReservationExpired) e).reservationId())
+        .containsExactly("short");
+    sku.tell(new Submit(new Release("short"), probe.ref()));
+    assertThat(probe.expectMessageClass(Done.class).created()).isFalse();
+  }
+
+  private static ProcessingResult success() {
+    return ProcessingSuccess$.MODULE$;
+  }
+
+  private static boolean awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

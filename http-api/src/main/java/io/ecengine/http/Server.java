@@ -1,0 +1,200 @@
+package io.ecengine.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ecengine.engine.sku.SkuEntity;
+import io.ecengine.http.api.ApiHandler;
+import io.ecengine.http.api.Endpoint;
+import io.ecengine.http.routes.OperationsRoutes;
+import io.ecengine.http.routes.SkuRoutes;
+import io.ecengine.http.routes.TenantRoutes;
+import io.ecengine.persistence.Database;
+import io.ecengine.persistence.DatabaseSettings;
+import io.ecengine.persistence.SkuProjection;
+import io.ecengine.persistence.SkuSummaries;
+import io.ecengine.persistence.TenantStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine node: migrates the schema, starts the actor system as a cluster member, registers the
+ * sharded entities and projections, and serves the HTTP API. {@link Main} runs one; tests start
+ * several with their own configuration.
+ */
+public final class Server implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final String adminKey;
+  private final ApiHandler handler;
+
+  private Server(
+      ActorSystem<Void> system, ServerBinding binding, String adminKey, ApiHandler handler) {
+    this.system = system;
+    this.binding = binding;
+    this.adminKey = adminKey;
+    this.handler = handler;
+  }
+
+  /** Starts a node with the given settings layered over the packaged configuration. */
+  public static Server start(Config overrides) {
+    Config base = overrides.withFallback(ConfigFactory.load()).resolve();
+    DatabaseSettings dbSettings = DatabaseSettings.fromConfig(base);
+    Database database = Database.create(dbSettings);
+    try {
+      database.migrate();
+      Config config = dbSettings.pekkoOverlay().withFallback(base).resolve();
+      return start(config, database);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private static Server start(Config config, Database database) {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ec-engine", config);
+    system.getWhenTerminated().thenRun(database::close);
+    try {
+      joinCluster(system, config);
+      SkuEntity.init(system, SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")));
+      SkuProjection.init(system, database);
+
+      Executor blocking =
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("ec.blocking-dispatcher"));
+      ObjectMapper json =
+          JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(metrics);
+      new JvmGcMetrics().bindTo(metrics);
+      new JvmThreadMetrics().bindTo(metrics);
+      new ProcessorMetrics().bindTo(metrics);
+
+      Config http = config.getConfig("ec.http");
+      String adminKey = adminKey(http);
+      TenantStore tenants = new TenantStore(database.dataSource());
+      List<Endpoint> endpoints = new ArrayList<>();
+      endpoints.addAll(
+          new OperationsRoutes(() -> ready(system, database), metrics, blocking).endpoints());
+      endpoints.addAll(new TenantRoutes(tenants, json, blocking).endpoints());
+      endpoints.addAll(
+          new SkuRoutes(
+                  ClusterSharding.get(system),
+                  http.getDuration("ask-timeout"),
+                  json,
+                  new SkuSummaries(database.dataSource()),
+                  blocking)
+              .endpoints());
+      ApiHandler handler =
+          new ApiHandler(
+              endpoints,
+              adminKey,
+              tenants::authenticate,
+              blocking,
+              json,
+              Materializer.matFromSystem(system),
+              http.getBytes("max-body-bytes"),
+              http.getInt("max-in-flight"),
+              metrics);
+
+      ServerBinding binding =
+          Http.get(system)
+              .newServerAt(http.getString("interface"), http.getInt("port"))
+              .bind(handler::apply)
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      log.info("ec-engine listening on {}", binding.localAddress());
+      return new Server(system, binding, adminKey, handler);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("The engine failed to start", e);
+    }
+  }
+
+  private static void joinCluster(ActorSystem<Void> system, Config config) {
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  private static String adminKey(Config http) {
+    String configured = http.getString("admin-key");
+    if (!configured.isBlank()) {
+      return configured;
+    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String generated = "ec_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    // Shown once so that a local run is usable without setup; set EC_ADMIN_KEY in production.
+    log.warn("EC_ADMIN_KEY is not set; this run's administrator key is {}", generated);
+    return generated;
+  }
+
+  private static boolean ready(ActorSystem<Void> system, Database database) {
+    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      return false;
+    }
+    try (Connection connection = database.dataSource().getConnection()) {
+      return connection.isValid(2);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public String adminKey() {
+    return adminKey;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public List<Endpoint> endpoints() {
+    return handler.endpoints();
+  }
+
+  /** Stops taking requests, shuts the node down and waits until it has. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("The engine did not stop in time", e);
+    }
+  }
+}

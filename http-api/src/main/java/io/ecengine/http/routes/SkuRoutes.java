@@ -1,0 +1,303 @@
+package io.ecengine.http.routes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecengine.engine.sku.AdjustmentReason;
+import io.ecengine.engine.sku.Levels;
+import io.ecengine.engine.sku.Reservation;
+import io.ecengine.engine.sku.SkuEntity;
+import io.ecengine.engine.sku.SkuId;
+import io.ecengine.engine.sku.SkuOutcome;
+import io.ecengine.engine.sku.SkuOutcome.Done;
+import io.ecengine.engine.sku.SkuOutcome.Rejected;
+import io.ecengine.engine.sku.SkuRequest;
+import io.ecengine.http.api.Access;
+import io.ecengine.http.api.ApiException;
+import io.ecengine.http.api.Call;
+import io.ecengine.http.api.Endpoint;
+import io.ecengine.http.api.Ids;
+import io.ecengine.http.api.JsonBody;
+import io.ecengine.http.api.Problem;
+import io.ecengine.http.api.Reply;
+import io.ecengine.persistence.SkuSummaries;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/** The SKU stock ledger over HTTP: definition, levels, adjustments and reservations. */
+public final class SkuRoutes {
+
+  /** Largest quantity in one request; keeps every sum far from overflow. */
+  static final long MAX_QUANTITY = 1_000_000_000L;
+
+  /** Longest hold with an expiry: 30 days. */
+  static final long MAX_EXPIRY_SECONDS = 30L * 24 * 3600;
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private final ObjectMapper json;
+  private final SkuSummaries summaries;
+  private final Executor blocking;
+
+  public SkuRoutes(
+      ClusterSharding sharding,
+      Duration askTimeout,
+      ObjectMapper json,
+      SkuSummaries summaries,
+      Executor blocking) {
+    this.sharding = sharding;
+    this.askTimeout = askTimeout;
+    this.json = json;
+    this.summaries = summaries;
+    this.blocking = blocking;
+  }
+
+  public List<Endpoint> endpoints() {
+    return List.of(
+        new Endpoint("GET", "/v1/skus", Access.TENANT, this::list),
+        new Endpoint("PUT", "/v1/skus/{sku}", Access.TENANT, this::define),
+        new Endpoint("GET", "/v1/skus/{sku}", Access.TENANT, this::get),
+        new Endpoint("POST", "/v1/skus/{sku}/adjustments", Access.TENANT, this::adjust),
+        new Endpoint("PUT", "/v1/skus/{sku}/safety-stock", Access.TENANT, this::safetyStock),
+        new Endpoint("POST", "/v1/skus/{sku}/reservations", Access.TENANT, this::reserve),
+        new Endpoint(
+            "DELETE", "/v1/skus/{sku}/reservations/{reservationId}", Access.TENANT, this::release),
+        new Endpoint(
+            "POST",
+            "/v1/skus/{sku}/reservations/{reservationId}/commit",
+            Access.TENANT,
+            this::commit));
+  }
+
+  private CompletionStage<Reply> define(Call call) {
+    JsonBody body = JsonBody.parse(json, call.body(), Set.of("name"));
+    String name = Ids.checkName("name", body.requiredText("name"));
+    return submit(call, new SkuRequest.Define(name))
+        .thenApply(
+            done -> {
+              Map<String, Object> view = skuView(sku(call), done.levels());
+              return done.created()
+                  ? Reply.created(view, "/v1/skus/" + encode(sku(call)))
+                  : Reply.ok(view);
+            });
+  }
+
+  private CompletionStage<Reply> get(Call call) {
+    String sku = sku(call);
+    return ask(call, SkuEntity.Get::new).thenApply(done -> Reply.ok(skuView(sku, done.levels())));
+  }
+
+  private CompletionStage<Reply> adjust(Call call) {
+    JsonBody body = JsonBody.parse(json, call.body(), Set.of("adjustmentId", "delta", "reason"));
+    String adjustmentId = Ids.check("adjustmentId", body.requiredText("adjustmentId"));
+    long delta = body.requiredLong("delta", -MAX_QUANTITY, MAX_QUANTITY);
+    if (delta == 0) {
+      throw JsonBody.invalid("'delta' must not be 0.");
+    }
+    AdjustmentReason reason = reason(body.requiredText("reason"));
+    return submit(call, new SkuRequest.Adjust(adjustmentId, delta, reason))
+        .thenApply(done -> Reply.ok(skuView(sku(call), done.levels())));
+  }
+
+  private static AdjustmentReason reason(String text) {
+    try {
+      return AdjustmentReason.valueOf(text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw JsonBody.invalid("'reason' must be one of receipt, count, damage, correction.");
+    }
+  }
+
+  private CompletionStage<Reply> safetyStock(Call call) {
+    JsonBody body = JsonBody.parse(json, call.body(), Set.of("quantity"));
+    long quantity = body.requiredLong("quantity", 0, MAX_QUANTITY);
+    return submit(call, new SkuRequest.SetSafetyStock(quantity))
+        .thenApply(done -> Reply.ok(skuView(sku(call), done.levels())));
+  }
+
+  private CompletionStage<Reply> reserve(Call call) {
+    JsonBody body =
+        JsonBody.parse(
+            json,
+            call.body(),
+            Set.of("reservationId", "quantity", "channelId", "expiresInSeconds"));
+    String reservationId = Ids.check("reservationId", body.requiredText("reservationId"));
+    long quantity = body.requiredLong("quantity", 1, MAX_QUANTITY);
+    String channelId =
+        body.optionalText("channelId").map(c -> Ids.check("channelId", c)).orElse(null);
+    Long expires = body.optionalLong("expiresInSeconds", 1, MAX_EXPIRY_SECONDS).orElse(null);
+    String sku = sku(call);
+    return submit(call, new SkuRequest.Reserve(reservationId, quantity, channelId, expires))
+        .thenApply(
+            done -> {
+              Map<String, Object> view = reservationView(sku, done.reservation());
+              return done.created()
+                  ? Reply.created(
+                      view, "/v1/skus/" + encode(sku) + "/reservations/" + encode(reservationId))
+                  : Reply.ok(view);
+            });
+  }
+
+  private CompletionStage<Reply> release(Call call) {
+    String reservationId = Ids.check("reservationId", call.param("reservationId"));
+    return submit(call, new SkuRequest.Release(reservationId))
+        .thenApply(done -> Reply.ok(closedView(sku(call), done, "released")));
+  }
+
+  private CompletionStage<Reply> commit(Call call) {
+    String reservationId = Ids.check("reservationId", call.param("reservationId"));
+    return submit(call, new SkuRequest.Commit(reservationId))
+        .thenApply(done -> Reply.ok(closedView(sku(call), done, "committed")));
+  }
+
+  private CompletionStage<Reply> list(Call call) {
+    int limit = call.queryParam("limit").map(SkuRoutes::limit).orElse(100);
+    String after =
+        call.queryParam("cursor")
+            .filter(c -> !c.isEmpty())
+            .map(SkuRoutes::decodeCursor)
+            .orElse(null);
+    String tenantId = call.tenantId();
+    return CompletableFuture.supplyAsync(() -> summaries.list(tenantId, after, limit), blocking)
+        .thenApply(
+            page -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put(
+                  "items",
+                  page.items().stream()
+                      .map(
+                          row ->
+                              skuView(
+                                  row.sku(),
+                                  new Levels(
+                                      row.name(),
+                                      row.onHand(),
+                                      row.reserved(),
+                                      row.safetyStock(),
+                                      row.available())))
+                      .toList());
+              body.put(
+                  "nextCursor", page.nextCursor() == null ? null : encodeCursor(page.nextCursor()));
+              return Reply.ok(body);
+            });
+  }
+
+  private static int limit(String text) {
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 1 && limit <= 1000) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw JsonBody.invalid("'limit' must be a whole number from 1 to 1000.");
+  }
+
+  static String encodeCursor(String lastSku) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(lastSku.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeCursor(String cursor) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw JsonBody.invalid("'cursor' is not a cursor this API returned.");
+    }
+  }
+
+  private String sku(Call call) {
+    return Ids.check("sku", call.param("sku"));
+  }
+
+  private EntityRef<SkuEntity.Command> entity(Call call) {
+    SkuId id = new SkuId(call.tenantId(), sku(call));
+    return sharding.entityRefFor(SkuEntity.TYPE_KEY, id.entityId());
+  }
+
+  private CompletionStage<Done> submit(Call call, SkuRequest request) {
+    return ask(call, replyTo -> new SkuEntity.Submit(request, replyTo));
+  }
+
+  private CompletionStage<Done> ask(
+      Call call, Function<ActorRef<SkuOutcome>, SkuEntity.Command> message) {
+    EntityRef<SkuEntity.Command> entity = entity(call);
+    return entity
+        .ask(message::apply, askTimeout)
+        .thenApply(
+            outcome -> {
+              if (outcome instanceof Done done) {
+                return done;
+              }
+              throw new ApiException(problem((Rejected) outcome));
+            });
+  }
+
+  static Problem problem(Rejected rejected) {
+    return switch (rejected.reason()) {
+      case SKU_NOT_FOUND -> Problem.notFound("sku-not-found", rejected.detail());
+      case RESERVATION_NOT_FOUND -> Problem.notFound("reservation-not-found", rejected.detail());
+      case INSUFFICIENT_STOCK ->
+          Problem.conflict("insufficient-stock", "Not enough stock available", rejected.detail())
+              .with("available", rejected.levels().available());
+      case ID_REUSED ->
+          Problem.conflict(
+              "id-reused", "The id was already used for a different request", rejected.detail());
+      case BELOW_RESERVED ->
+          Problem.conflict(
+              "below-reserved", "On hand cannot drop below reserved", rejected.detail());
+      case RESERVATION_CLOSED ->
+          Problem.conflict("reservation-closed", "The reservation is closed", rejected.detail());
+      case OVERLOADED -> Problem.unavailable("overloaded", rejected.detail());
+    };
+  }
+
+  static Map<String, Object> skuView(String sku, Levels levels) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("sku", sku);
+    view.put("name", levels.name());
+    view.put("onHand", levels.onHand());
+    view.put("reserved", levels.reserved());
+    view.put("safetyStock", levels.safetyStock());
+    view.put("available", levels.available());
+    return view;
+  }
+
+  private static Map<String, Object> reservationView(String sku, Reservation r) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("reservationId", r.reservationId());
+    view.put("sku", sku);
+    view.put("quantity", r.quantity());
+    view.put("channelId", r.channelId());
+    view.put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString());
+    view.put("available", r.availableAfter());
+    return view;
+  }
+
+  private static Map<String, Object> closedView(String sku, Done done, String status) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("reservationId", done.reservation().reservationId());
+    view.put("sku", sku);
+    view.put("quantity", done.reservation().quantity());
+    view.put("status", status);
+    view.put("levels", skuView(sku, done.levels()));
+    return view;
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,88 @@
+package io.ecengine.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document and the server's routes describe the same API. */
+class OpenApiConsistencyTest {
+
+  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
+
+  private static Server server;
+  private static JsonNode document;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestNode.startOnH2();
+    String yaml = new ApiClient(server.port(), null).get("/v1/openapi.yaml").body();
+    document = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static Set<String> documented() {
+    Set<String> routes = new TreeSet<>();
+    for (Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields();
+        paths.hasNext(); ) {
+      Map.Entry<String, JsonNode> path = paths.next();
+      path.getValue()
+          .fieldNames()
+          .forEachRemaining(
+              method -> {
+                if (METHODS.contains(method)) {
+                  routes.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+                }
+              });
+    }
+    return routes;
+  }
+
+  @Test
+  void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
+    Set<String> served = new TreeSet<>();
+    server.endpoints().forEach(e -> served.add(e.method() + " " + e.template()));
+    assertThat(documented()).isEqualTo(served);
+  }
+
+  @Test
+  void everyDocumentedRouteAnswers() {
+    ApiClient tenant = ApiClient.newTenant(server, "openapi");
+    ApiClient admin = new ApiClient(server.port(), server.adminKey());
+    Map<String, String> values = new HashMap<>();
+    values.put("{sku}", "DOC-SKU");
+    values.put("{reservationId}", "doc-r");
+    values.put("{tenantId}", "openapi");
+    values.put("{keyId}", "unknown-key");
+    for (String route : documented()) {
+      String method = route.substring(0, route.indexOf(' '));
+      String path = route.substring(route.indexOf(' ') + 1);
+      for (Map.Entry<String, String> v : values.entrySet()) {
+        path = path.replace(v.getKey(), v.getValue());
+      }
+      ApiClient client = path.startsWith("/v1/tenants") ? admin : tenant;
+      ApiClient.Response response = client.raw(method, path, "application/json", new byte[0]);
+      assertThat(response.json().path("type").asText())
+          .as(route + " answered " + response.body())
+          .isNotIn(
+              "urn:ec-engine:problem:route-not-found",
+              "urn:ec-engine:problem:method-not-allowed",
+              "urn:ec-engine:problem:internal-error");
+      assertThat(response.status()).as(route).isLessThan(500);
+    }
+  }
+}

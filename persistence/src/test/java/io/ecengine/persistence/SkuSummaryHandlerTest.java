@@ -1,0 +1,190 @@
+package io.ecengine.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ecengine.engine.sku.AdjustmentReason;
+import io.ecengine.engine.sku.Reservation;
+import io.ecengine.engine.sku.SkuEvent;
+import io.ecengine.engine.sku.SkuEvent.ReservationCommitted;
+import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
+import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
+import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
+import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.SkuDefined;
+import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
+import io.ecengine.engine.sku.SkuEvent.StockAdjusted;
+import io.ecengine.engine.sku.SkuId;
+import io.ecengine.persistence.SkuSummaries.SkuSummary;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SkuSummaryHandlerTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+  private static final SkuId SHIRT = new SkuId("acme", "SHIRT-M");
+
+  private final SkuSummaryHandler handler = new SkuSummaryHandler();
+  private long sequenceNr;
+
+  private void project(TestDatabase db, SkuId sku, SkuEvent event) throws Exception {
+    sequenceNr++;
+    String persistenceId = persistenceId(sku);
+    EventEnvelope<SkuEvent> envelope =
+        EventEnvelope.create(
+            Offset.sequence(sequenceNr),
+            persistenceId,
+            sequenceNr,
+            event,
+            T0.plusSeconds(sequenceNr).toEpochMilli());
+    try (PlainJdbcSession session = JdbcSessions.open(db.dataSource())) {
+      handler.process(session, envelope);
+      session.commit();
+    }
+  }
+
+  /** As the SKU entity writes it; built by hand because the id holds a second separator. */
+  private static String persistenceId(SkuId sku) {
+    return "Sku|" + sku.entityId();
+  }
+
+  private static SkuSummary summary(TestDatabase db, SkuId sku) {
+    return new SkuSummaries(db.dataSource()).get(sku.tenantId(), sku.sku()).orElseThrow();
+  }
+
+  private static Reservation hold(String id, long quantity) {
+    return new Reservation(id, quantity, "tiktok-1", 900L, T0, T0.plusSeconds(900), 0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void followsEveryKindOfSkuEvent(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 0, 0, 0, 0));
+
+      project(db, SHIRT, new StockAdjusted("adj-1", 20, AdjustmentReason.RECEIPT, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 20, 0, 0, 20));
+
+      project(db, SHIRT, new SafetyStockSet(3, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 20, 0, 3, 17));
+
+      project(
+          db, SHIRT, new ReservationsPlaced(List.of(hold("r1", 4), hold("r2", 5), hold("r3", 1))));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 20, 10, 3, 7));
+
+      project(db, SHIRT, new ReservationReleased("r1", 4, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 20, 6, 3, 11));
+
+      project(db, SHIRT, new ReservationExpired("r3", 1, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 20, 5, 3, 12));
+
+      project(db, SHIRT, new ReservationCommitted("r2", 5, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 15, 0, 3, 12));
+
+      project(db, SHIRT, new SkuRenamed("Shirt, medium", T0));
+      assertThat(summary(db, SHIRT))
+          .isEqualTo(new SkuSummary("SHIRT-M", "Shirt, medium", 15, 0, 3, 12));
+
+      project(db, SHIRT, new StockAdjusted("adj-2", -4, AdjustmentReason.DAMAGE, T0));
+      assertThat(summary(db, SHIRT))
+          .isEqualTo(new SkuSummary("SHIRT-M", "Shirt, medium", 11, 0, 3, 8));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void availableNeverGoesBelowZero(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      project(db, SHIRT, new StockAdjusted("adj-1", 5, AdjustmentReason.COUNT, T0));
+      project(db, SHIRT, new ReservationsPlaced(List.of(hold("r1", 4))));
+
+      project(db, SHIRT, new SafetyStockSet(3, T0));
+
+      assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 5, 4, 3, 0));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void stampsRowsWithTheJournalTimeOfTheLastEvent(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      project(db, SHIRT, new StockAdjusted("adj-1", 5, AdjustmentReason.COUNT, T0));
+
+      assertThat(updatedAt(db, SHIRT)).isEqualTo(T0.plusSeconds(sequenceNr));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void keepsTenantsApartEvenForTheSameSkuCode(Vendor vendor) throws Exception {
+    SkuId globexShirt = new SkuId("globex", SHIRT.sku());
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Acme shirt", T0));
+      project(db, globexShirt, new SkuDefined("Globex shirt", T0));
+      project(db, globexShirt, new StockAdjusted("adj-1", 9, AdjustmentReason.RECEIPT, T0));
+
+      assertThat(summary(db, SHIRT).onHand()).isZero();
+      assertThat(summary(db, globexShirt).onHand()).isEqualTo(9);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void leavesNoTraceWhenTheTransactionRollsBack(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      EventEnvelope<SkuEvent> adjusted =
+          EventEnvelope.create(
+              Offset.sequence(2),
+              persistenceId(SHIRT),
+              2,
+              new StockAdjusted("adj-1", 7, AdjustmentReason.RECEIPT, T0),
+              T0.toEpochMilli());
+
+      try (PlainJdbcSession session = JdbcSessions.open(db.dataSource())) {
+        handler.process(session, adjusted);
+        session.rollback();
+      }
+
+      assertThat(summary(db, SHIRT).onHand()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void failsOnAnEventForASkuThatWasNeverDefined(Vendor vendor) {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      assertThatThrownBy(
+              () -> project(db, SHIRT, new StockAdjusted("adj-1", 5, AdjustmentReason.COUNT, T0)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("SHIRT-M");
+      assertThat(new SkuSummaries(db.dataSource()).get("acme", "SHIRT-M")).isEmpty();
+    }
+  }
+
+  private static Instant updatedAt(TestDatabase db, SkuId sku) throws SQLException {
+    try (Connection connection = db.dataSource().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT updated_at FROM sku_summary WHERE tenant_id = ? AND sku = ?")) {
+      select.setString(1, sku.tenantId());
+      select.setString(2, sku.sku());
+      try (ResultSet row = select.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        return row.getObject(1, OffsetDateTime.class).toInstant();
+      }
+    }
+  }
+}
