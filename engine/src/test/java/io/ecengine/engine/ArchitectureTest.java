@@ -11,16 +11,20 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.ecengine.engine.sku.Component;
+import io.ecengine.engine.sku.Levels;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.engine.sku.SkuEvent;
 import io.ecengine.engine.sku.SkuLedger;
 import io.ecengine.engine.sku.SkuOutcome;
 import io.ecengine.engine.sku.SkuRequest;
+import io.ecengine.engine.sku.StockListener;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the domain decisions plain Java: only the entities (and what they declare inside them, such
- * as their protocol) may touch Pekko, Jackson, Typesafe Config or SQL.
+ * Keeps the domain decisions plain Java: only the entities and the adapters that connect them (and
+ * what they declare inside them, such as their protocol) may touch Pekko, Jackson, Typesafe Config
+ * or SQL.
  */
 class ArchitectureTest {
 
@@ -31,7 +35,7 @@ class ArchitectureTest {
 
   private static final DescribedPredicate<JavaClass> PART_OF_AN_ENTITY =
       DescribedPredicate.describe(
-          "declared in a class named *Entity", ArchitectureTest::isPartOfAnEntity);
+          "declared in a class named *Entity or *Adapter", ArchitectureTest::isPartOfAnEntity);
 
   private static final String[] INFRASTRUCTURE = {
     "org.apache.pekko..",
@@ -47,7 +51,8 @@ class ArchitectureTest {
     while (outermost.getEnclosingClass().isPresent()) {
       outermost = outermost.getEnclosingClass().get();
     }
-    return outermost.getSimpleName().endsWith("Entity");
+    String name = outermost.getSimpleName();
+    return name.endsWith("Entity") || name.endsWith("Adapter");
   }
 
   private static ArchRule infrastructureOnlyIn(DescribedPredicate<JavaClass> allowed) {
@@ -77,7 +82,15 @@ class ArchitectureTest {
             SkuRequest.class.getName(),
             SkuRequest.Reserve.class.getName(),
             SkuOutcome.class.getName(),
-            SkuEvent.ReservationsPlaced.class.getName())
+            SkuEvent.ReservationsPlaced.class.getName(),
+            SkuEvent.HoldsFilled.class.getName(),
+            StockListener.class.getName(),
+            Levels.class.getName(),
+            Component.class.getName(),
+            io.ecengine.engine.order.Order.class.getName(),
+            io.ecengine.engine.order.Demand.class.getName(),
+            io.ecengine.engine.order.ShippingSla.class.getName(),
+            io.ecengine.engine.order.OrderEvent.AllocationStarted.class.getName())
         .doesNotContain(SkuEntity.class.getName(), SkuEntity.Submit.class.getName());
   }
 

@@ -3,14 +3,21 @@ package io.ecengine.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ecengine.engine.order.OrderEntity;
+import io.ecengine.engine.order.StockToOrdersAdapter;
+import io.ecengine.engine.order.WaitlistEntity;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.http.api.ApiHandler;
 import io.ecengine.http.api.Endpoint;
 import io.ecengine.http.routes.OperationsRoutes;
+import io.ecengine.http.routes.OrderRoutes;
 import io.ecengine.http.routes.SkuRoutes;
 import io.ecengine.http.routes.TenantRoutes;
+import io.ecengine.persistence.ChannelSlas;
 import io.ecengine.persistence.Database;
 import io.ecengine.persistence.DatabaseSettings;
+import io.ecengine.persistence.OrderProjection;
+import io.ecengine.persistence.OrderSummaries;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.TenantStore;
@@ -85,8 +92,17 @@ public final class Server implements AutoCloseable {
     system.getWhenTerminated().thenRun(database::close);
     try {
       joinCluster(system, config);
-      SkuEntity.init(system, SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")));
+      Config http = config.getConfig("ec.http");
+      Duration askTimeout = http.getDuration("ask-timeout");
+      WaitlistEntity.Client waitlists = new WaitlistEntity.Client(system, askTimeout);
+      SkuEntity.init(
+          system,
+          SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")),
+          new StockToOrdersAdapter(system, waitlists));
+      OrderEntity.init(system, askTimeout, config.getDuration("ec.order.idle-timeout"));
+      WaitlistEntity.init(system, askTimeout);
       SkuProjection.init(system, database);
+      OrderProjection.init(system, database);
 
       Executor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("ec.blocking-dispatcher"));
@@ -98,7 +114,6 @@ public final class Server implements AutoCloseable {
       new JvmThreadMetrics().bindTo(metrics);
       new ProcessorMetrics().bindTo(metrics);
 
-      Config http = config.getConfig("ec.http");
       String adminKey = adminKey(http);
       TenantStore tenants = new TenantStore(database.dataSource());
       List<Endpoint> endpoints = new ArrayList<>();
@@ -108,9 +123,18 @@ public final class Server implements AutoCloseable {
       endpoints.addAll(
           new SkuRoutes(
                   ClusterSharding.get(system),
-                  http.getDuration("ask-timeout"),
+                  askTimeout,
                   json,
                   new SkuSummaries(database.dataSource()),
+                  blocking)
+              .endpoints());
+      endpoints.addAll(
+          new OrderRoutes(
+                  ClusterSharding.get(system),
+                  askTimeout,
+                  json,
+                  new OrderSummaries(database.dataSource()),
+                  new ChannelSlas(database.dataSource()),
                   blocking)
               .endpoints());
       ApiHandler handler =

@@ -68,6 +68,9 @@ class OpenApiConsistencyTest {
     values.put("{reservationId}", "doc-r");
     values.put("{tenantId}", "openapi");
     values.put("{keyId}", "unknown-key");
+    values.put("{orderId}", "ord_000000000000000000000000");
+    values.put("{channelId}", "doc-channel");
+    values.put("{incomingId}", "doc-incoming");
     for (String route : documented()) {
       String method = route.substring(0, route.indexOf(' '));
       String path = route.substring(route.indexOf(' ') + 1);

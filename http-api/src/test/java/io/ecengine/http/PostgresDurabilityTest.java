@@ -95,4 +95,100 @@ class PostgresDurabilityTest {
               () -> assertThat(shop.get("/v1/skus?limit=10").json().get("items")).hasSize(3));
     }
   }
+
+  @Test
+  void anOrdersWholeLifecycleSurvivesRestarts() {
+    String apiKey;
+    String orderId;
+    try (Server first = startNode()) {
+      ApiClient shop = ApiClient.newTenant(first, "lifecycle");
+      apiKey = shop.key();
+      shop.put("/v1/skus/CUP", Map.of("name", "Cup"));
+      shop.put("/v1/skus/SAUCER", Map.of("name", "Saucer"));
+      shop.put(
+          "/v1/skus/CUP-SET",
+          Map.of(
+              "name",
+              "Cup and saucer",
+              "components",
+              List.of(
+                  Map.of("sku", "CUP", "quantity", 1), Map.of("sku", "SAUCER", "quantity", 1))));
+      shop.post(
+          "/v1/skus/CUP/adjustments",
+          Map.of("adjustmentId", "in", "delta", 10, "reason", "receipt"));
+      shop.post(
+          "/v1/skus/SAUCER/adjustments",
+          Map.of("adjustmentId", "in", "delta", 10, "reason", "receipt"));
+      ApiClient.Response placed =
+          shop.post(
+              "/v1/orders",
+              Map.of(
+                  "channelId",
+                  "shopify-1",
+                  "channelOrderId",
+                  "#1001",
+                  "lines",
+                  List.of(
+                      Map.of("sku", "CUP-SET", "quantity", 2),
+                      Map.of("sku", "CUP", "quantity", 1))));
+      assertThat(placed.json().get("status").asText()).as(placed.body()).isEqualTo("ALLOCATED");
+      orderId = placed.json().get("orderId").asText();
+      ApiClient.Response part =
+          shop.post(
+              "/v1/orders/" + orderId + "/shipments",
+              Map.of(
+                  "shipmentId",
+                  "p1",
+                  "carrier",
+                  "yamato",
+                  "trackingNumber",
+                  "4000-1",
+                  "lines",
+                  List.of(Map.of("sku", "CUP-SET", "quantity", 1))));
+      assertThat(part.status()).as(part.body()).isEqualTo(200);
+    }
+
+    try (Server second = startNode()) {
+      ApiClient shop = new ApiClient(second.port(), apiKey);
+      ApiClient.Response order = shop.get("/v1/orders/" + orderId);
+      assertThat(order.json().get("status").asText()).isEqualTo("ALLOCATED");
+      assertThat(order.json().at("/shipped/CUP-SET").asLong()).isEqualTo(1);
+      assertThat(shop.get("/v1/skus/CUP").json().get("onHand").asLong()).isEqualTo(9);
+      assertThat(shop.get("/v1/skus/CUP").json().get("reserved").asLong()).isEqualTo(2);
+
+      ApiClient.Response rest =
+          shop.post(
+              "/v1/orders/" + orderId + "/shipments",
+              Map.of("shipmentId", "p2", "carrier", "yamato", "trackingNumber", "4000-2"));
+      assertThat(rest.json().get("status").asText()).as(rest.body()).isEqualTo("SHIPPED");
+      ApiClient.Response returned =
+          shop.post(
+              "/v1/orders/" + orderId + "/returns",
+              Map.of(
+                  "returnId",
+                  "r1",
+                  "lines",
+                  List.of(Map.of("sku", "CUP-SET", "quantity", 1, "condition", "sellable"))));
+      assertThat(returned.json().get("status").asText()).isEqualTo("RETURNED");
+    }
+
+    try (Server third = startNode()) {
+      ApiClient shop = new ApiClient(third.port(), apiKey);
+      assertThat(shop.get("/v1/orders/" + orderId).json().get("status").asText())
+          .isEqualTo("RETURNED");
+      assertThat(shop.get("/v1/skus/CUP").json().get("onHand").asLong()).isEqualTo(8);
+      assertThat(shop.get("/v1/skus/CUP").json().get("reserved").asLong()).isZero();
+      assertThat(shop.get("/v1/skus/SAUCER").json().get("onHand").asLong()).isEqualTo(9);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          shop.get("/v1/orders?status=RETURNED")
+                              .json()
+                              .at("/items/0/orderId")
+                              .asText())
+                      .isEqualTo(orderId));
+    }
+  }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +29,7 @@ class MigrationsTest {
           "\"pekko_projection_management\"");
 
   private static final List<String> READ_SIDE_TABLES =
-      List.of("tenants", "api_keys", "sku_summary");
+      List.of("tenants", "api_keys", "sku_summary", "sku_components", "orders", "channel_slas");
 
   @ParameterizedTest
   @EnumSource(Vendor.class)
@@ -55,7 +56,7 @@ class MigrationsTest {
 
       assertThat(again.success).isTrue();
       assertThat(again.migrationsExecuted).isZero();
-      assertThat(again.initialSchemaVersion).isEqualTo("2");
+      assertThat(again.initialSchemaVersion).isEqualTo("4");
     }
   }
 
@@ -68,6 +69,49 @@ class MigrationsTest {
           indexColumns(connection.getMetaData(), connection.getSchema(), "event_tag");
 
       assertThat(indexes).containsValue(List.of("tag", "event_id"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void indexesOrdersForTheOrderList(Vendor vendor) throws SQLException {
+    try (TestDatabase db = TestDatabase.migrated(vendor);
+        Connection connection = db.dataSource().getConnection()) {
+      String table = vendor == Vendor.H2 ? "ORDERS" : "orders";
+      Map<String, List<String>> indexes =
+          indexColumns(connection.getMetaData(), connection.getSchema(), table);
+
+      assertThat(indexes)
+          .containsValue(List.of("tenant_id", "order_id"))
+          .containsValue(List.of("tenant_id", "ship_by", "order_id"))
+          .containsValue(List.of("tenant_id", "status", "ship_by"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void upgradesSkuRowsWrittenBeforeVersionThree(Vendor vendor) throws SQLException {
+    try (TestDatabase db = TestDatabase.unmigrated(vendor)) {
+      Database database = db.database();
+      Flyway.configure()
+          .dataSource(database.dataSource())
+          .locations(vendor.migrationLocation())
+          .target("2")
+          .load()
+          .migrate();
+      try (Connection connection = database.dataSource().getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.executeUpdate(
+            "INSERT INTO sku_summary (tenant_id, sku, name, on_hand, reserved, safety_stock,"
+                + " available, updated_at)"
+                + " VALUES ('acme', 'MUG', 'Mug', 5, 1, 0, 4, CURRENT_TIMESTAMP)");
+      }
+
+      MigrateResult result = database.migrate();
+
+      assertThat(result.migrationsExecuted).isEqualTo(2);
+      assertThat(new SkuSummaries(database.dataSource()).get("acme", "MUG"))
+          .contains(new SkuSummaries.SkuSummary("MUG", "Mug", 5, 1, 0, 4));
     }
   }
 

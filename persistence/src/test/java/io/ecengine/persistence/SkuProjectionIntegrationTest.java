@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.ecengine.engine.sku.AdjustmentReason;
+import io.ecengine.engine.sku.Component;
+import io.ecengine.engine.sku.HoldKind;
 import io.ecengine.engine.sku.Reservation;
 import io.ecengine.engine.sku.SkuEvent;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
@@ -39,7 +41,8 @@ class SkuProjectionIntegrationTest {
 
   private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
 
-  private static final Config TEST_CONFIG =
+  /** A one-node cluster that reads the journal often, so tests wait briefly. */
+  static final Config TEST_CONFIG =
       ConfigFactory.parseString(
           """
           pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
@@ -73,6 +76,7 @@ class SkuProjectionIntegrationTest {
 
         SkuId shirt = new SkuId("acme", "SHIRT-M");
         SkuId mug = new SkuId("acme", "MUG");
+        SkuId gift = new SkuId("acme", "GIFT");
         write(testKit, shirt, new SkuDefined("Shirt M", T0));
         write(testKit, shirt, new StockAdjusted("adj-1", 12, AdjustmentReason.RECEIPT, T0));
         write(testKit, shirt, new SafetyStockSet(2, T0));
@@ -82,6 +86,13 @@ class SkuProjectionIntegrationTest {
             new ReservationsPlaced(List.of(new Reservation("r1", 3, "shop-1", null, T0, null, 7))));
         write(testKit, mug, new SkuDefined("Mug", T0));
         write(testKit, mug, new StockAdjusted("adj-1", 4, AdjustmentReason.COUNT, T0));
+        write(
+            testKit,
+            mug,
+            new ReservationsPlaced(
+                List.of(
+                    new Reservation("r2", 1, "shop-1", null, T0, null, 0, HoldKind.BACKORDER, 0))));
+        write(testKit, gift, new SkuDefined("Gift", List.of(new Component("MUG", 1)), T0));
 
         SkuSummaries summaries = new SkuSummaries(db.dataSource());
         await()
@@ -91,7 +102,10 @@ class SkuProjectionIntegrationTest {
                   assertThat(summaries.get("acme", "SHIRT-M"))
                       .isEqualTo(Optional.of(new SkuSummary("SHIRT-M", "Shirt M", 12, 3, 2, 7)));
                   assertThat(summaries.get("acme", "MUG"))
-                      .isEqualTo(Optional.of(new SkuSummary("MUG", "Mug", 4, 0, 0, 4)));
+                      .isEqualTo(
+                          Optional.of(
+                              new SkuSummary("MUG", "Mug", 4, 0, 0, 3, 1, 0, 0, false, List.of())));
+                  assertThat(summaries.get("acme", "GIFT").map(SkuSummary::available)).contains(3L);
                 });
         assertThat(storedOffsets(db)).isPositive();
       } finally {
@@ -101,9 +115,9 @@ class SkuProjectionIntegrationTest {
   }
 
   private static void write(ActorTestKit testKit, SkuId sku, SkuEvent event) {
-    ActorRef<SkuEventWriter.Write> writer = testKit.spawn(SkuEventWriter.create(sku.entityId()));
+    ActorRef<JournalWriter.Write<SkuEvent>> writer = testKit.spawn(JournalWriter.forSku(sku));
     TestProbe<Done> done = testKit.createTestProbe();
-    writer.tell(new SkuEventWriter.Write(event, done.ref()));
+    writer.tell(new JournalWriter.Write<>(event, done.ref()));
     done.expectMessage(Duration.ofSeconds(10), Done.done());
     testKit.stop(writer);
   }

@@ -4,17 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ecengine.engine.sku.AdjustmentReason;
+import io.ecengine.engine.sku.Component;
+import io.ecengine.engine.sku.HoldKind;
 import io.ecengine.engine.sku.Reservation;
 import io.ecengine.engine.sku.SkuEvent;
+import io.ecengine.engine.sku.SkuEvent.HoldsFilled;
+import io.ecengine.engine.sku.SkuEvent.IncomingAdded;
+import io.ecengine.engine.sku.SkuEvent.IncomingReceived;
 import io.ecengine.engine.sku.SkuEvent.ReservationCommitted;
 import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
 import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
 import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.SkuComponentsChanged;
 import io.ecengine.engine.sku.SkuEvent.SkuDefined;
 import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
 import io.ecengine.engine.sku.SkuEvent.StockAdjusted;
+import io.ecengine.engine.sku.SkuEvent.StockPolicySet;
 import io.ecengine.engine.sku.SkuId;
+import io.ecengine.engine.sku.StockPolicy;
 import io.ecengine.persistence.SkuSummaries.SkuSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -63,6 +72,33 @@ class SkuSummaryHandlerTest {
 
   private static Reservation hold(String id, long quantity) {
     return new Reservation(id, quantity, "tiktok-1", 900L, T0, T0.plusSeconds(900), 0);
+  }
+
+  private static Reservation hold(String id, long quantity, HoldKind kind) {
+    return new Reservation(id, quantity, "tiktok-1", null, T0, null, 0, kind, 0);
+  }
+
+  private static SkuSummary ordinary(
+      String name,
+      long onHand,
+      long reserved,
+      long safetyStock,
+      long available,
+      long backordered,
+      long preordered,
+      long incoming) {
+    return new SkuSummary(
+        "SHIRT-M",
+        name,
+        onHand,
+        reserved,
+        safetyStock,
+        available,
+        backordered,
+        preordered,
+        incoming,
+        false,
+        List.of());
   }
 
   @ParameterizedTest
@@ -112,6 +148,148 @@ class SkuSummaryHandlerTest {
       project(db, SHIRT, new SafetyStockSet(3, T0));
 
       assertThat(summary(db, SHIRT)).isEqualTo(new SkuSummary("SHIRT-M", "Shirt M", 5, 4, 3, 0));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void followsOwedHoldsAndIncomingDeliveries(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      project(db, SHIRT, new StockAdjusted("adj-1", 10, AdjustmentReason.RECEIPT, T0));
+      project(db, SHIRT, new StockPolicySet(StockPolicy.BACKORDER, 20, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 10, 0, 0, 10, 0, 0, 0));
+
+      project(db, SHIRT, new IncomingAdded("po-1", 30, T0.plusSeconds(86_400), T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 10, 0, 0, 10, 0, 0, 30));
+
+      project(
+          db,
+          SHIRT,
+          new ReservationsPlaced(
+              List.of(
+                  hold("r1", 6, HoldKind.STOCK),
+                  hold("r2", 3, HoldKind.BACKORDER),
+                  hold("r3", 2, HoldKind.PREORDER),
+                  hold("r4", 1, HoldKind.BACKORDER))));
+      // Owed holds lower available without touching on hand: 10 - 6 - 4 - 2 < 0.
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 10, 6, 0, 0, 4, 2, 30));
+
+      project(db, SHIRT, new IncomingReceived("po-1", 30, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 40, 6, 0, 28, 4, 2, 0));
+
+      project(db, SHIRT, new HoldsFilled(List.of("r2", "r3"), 3, 2, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 40, 11, 0, 28, 1, 0, 0));
+
+      project(db, SHIRT, new ReservationReleased("r4", 1, HoldKind.BACKORDER, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 40, 11, 0, 29, 0, 0, 0));
+
+      project(db, SHIRT, new ReservationsPlaced(List.of(hold("r5", 5, HoldKind.PREORDER))));
+      project(db, SHIRT, new ReservationExpired("r5", 5, HoldKind.PREORDER, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 40, 11, 0, 29, 0, 0, 0));
+
+      project(db, SHIRT, new ReservationCommitted("r1", "c-1", 4, 2, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 36, 7, 0, 29, 0, 0, 0));
+
+      project(db, SHIRT, new SafetyStockSet(5, T0));
+      assertThat(summary(db, SHIRT)).isEqualTo(ordinary("Shirt M", 36, 7, 5, 24, 0, 0, 0));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void keepsTheComponentsOfABundle(Vendor vendor) throws Exception {
+    SkuId gift = new SkuId("acme", "GIFT-SET");
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(
+          db,
+          gift,
+          new SkuDefined(
+              "Gift set", List.of(new Component("SHIRT-M", 1), new Component("MUG", 2)), T0));
+      assertThat(components(db, gift)).containsExactly("MUG x2", "SHIRT-M x1");
+      assertThat(summary(db, gift).bundle()).isTrue();
+
+      project(
+          db,
+          gift,
+          new SkuComponentsChanged(List.of(new Component("MUG", 1), new Component("CARD", 1)), T0));
+      assertThat(components(db, gift)).containsExactly("CARD x1", "MUG x1");
+      assertThat(summary(db, gift).components())
+          .containsExactly(new Component("CARD", 1), new Component("MUG", 1));
+
+      project(db, gift, new SkuComponentsChanged(List.of(), T0));
+      assertThat(components(db, gift)).isEmpty();
+      assertThat(summary(db, gift).bundle()).isFalse();
+      assertThat(summary(db, gift).components()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void aRepeatedDefinitionKeepsTheFiguresAndReplacesTheComponents(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      project(db, SHIRT, new StockAdjusted("adj-1", 5, AdjustmentReason.COUNT, T0));
+
+      project(db, SHIRT, new SkuDefined("Shirt M again", List.of(new Component("MUG", 1)), T0));
+
+      assertThat(components(db, SHIRT)).containsExactly("MUG x1");
+      try (Connection connection = db.dataSource().getConnection();
+          PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT name, on_hand FROM sku_summary WHERE tenant_id = ? AND sku = ?")) {
+        select.setString(1, SHIRT.tenantId());
+        select.setString(2, SHIRT.sku());
+        try (ResultSet row = select.executeQuery()) {
+          assertThat(row.next()).isTrue();
+          assertThat(row.getString(1)).isEqualTo("Shirt M again");
+          assertThat(row.getLong(2)).isEqualTo(5);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void addsUpAComponentListedTwiceInsteadOfStopping(Vendor vendor) throws Exception {
+    SkuId gift = new SkuId("acme", "GIFT-SET");
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(
+          db,
+          gift,
+          new SkuDefined(
+              "Gift set", List.of(new Component("MUG", 1), new Component("MUG", 2)), T0));
+
+      assertThat(components(db, gift)).containsExactly("MUG x3");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void keepsBundlesOfTenantsApart(Vendor vendor) throws Exception {
+    SkuId acmeGift = new SkuId("acme", "GIFT-SET");
+    SkuId globexGift = new SkuId("globex", "GIFT-SET");
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, acmeGift, new SkuDefined("Gift", List.of(new Component("MUG", 1)), T0));
+      project(db, globexGift, new SkuDefined("Gift", List.of(new Component("PEN", 4)), T0));
+
+      project(db, globexGift, new SkuComponentsChanged(List.of(new Component("INK", 1)), T0));
+
+      assertThat(components(db, acmeGift)).containsExactly("MUG x1");
+      assertThat(components(db, globexGift)).containsExactly("INK x1");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void failsOnComponentsChangedForASkuThatWasNeverDefined(Vendor vendor) {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      assertThatThrownBy(
+              () ->
+                  project(
+                      db, SHIRT, new SkuComponentsChanged(List.of(new Component("MUG", 1)), T0)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("SHIRT-M");
     }
   }
 
@@ -171,6 +349,25 @@ class SkuSummaryHandlerTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("SHIRT-M");
       assertThat(new SkuSummaries(db.dataSource()).get("acme", "SHIRT-M")).isEmpty();
+    }
+  }
+
+  /** The component rows of a bundle as "SKU xQUANTITY", in component SKU order. */
+  private static List<String> components(TestDatabase db, SkuId bundle) throws SQLException {
+    try (Connection connection = db.dataSource().getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT component_sku, quantity FROM sku_components"
+                    + " WHERE tenant_id = ? AND bundle_sku = ? ORDER BY component_sku")) {
+      select.setString(1, bundle.tenantId());
+      select.setString(2, bundle.sku());
+      List<String> components = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          components.add(rows.getString(1) + " x" + rows.getLong(2));
+        }
+      }
+      return components;
     }
   }
 

@@ -28,13 +28,22 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public static TestDatabase migrated(Vendor vendor) {
+    return create(vendor, true);
+  }
+
+  /** An empty database without even the migration history, for tests of the migrations. */
+  public static TestDatabase unmigrated(Vendor vendor) {
+    return create(vendor, false);
+  }
+
+  private static TestDatabase create(Vendor vendor, boolean migrate) {
     if (vendor == Vendor.H2) {
-      return open(h2InMemory(), null);
+      return open(h2InMemory(), null, migrate);
     }
     PostgresTestDatabase postgres = PostgresTestDatabase.create();
     boolean opened = false;
     try {
-      TestDatabase database = open(postgres.settings(), postgres);
+      TestDatabase database = open(postgres.settings(), postgres, migrate);
       opened = true;
       return database;
     } finally {
@@ -44,15 +53,18 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
-  private static TestDatabase open(DatabaseSettings settings, PostgresTestDatabase postgres) {
+  private static TestDatabase open(
+      DatabaseSettings settings, PostgresTestDatabase postgres, boolean migrate) {
     Database database = Database.create(settings);
-    boolean migrated = false;
+    boolean ready = false;
     try {
-      database.migrate();
-      migrated = true;
+      if (migrate) {
+        database.migrate();
+      }
+      ready = true;
       return new TestDatabase(database, postgres);
     } finally {
-      if (!migrated) {
+      if (!ready) {
         database.close();
       }
     }

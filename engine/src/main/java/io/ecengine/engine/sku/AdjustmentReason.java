@@ -5,5 +5,7 @@ public enum AdjustmentReason {
   RECEIPT,
   COUNT,
   DAMAGE,
-  CORRECTION
+  CORRECTION,
+  /** Sellable units a buyer sent back. */
+  RETURN
 }

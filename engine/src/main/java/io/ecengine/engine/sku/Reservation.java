@@ -1,10 +1,13 @@
 package io.ecengine.engine.sku;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /**
- * A hold on units of one SKU. {@code availableAfter} is the available quantity right after the hold
- * was placed, kept so that a retried request is answered with exactly the first response.
+ * A hold on units of one SKU. {@code quantity} is what the hold still holds or is owed; {@code
+ * committed} is what partial commits have shipped from it so far, so the two together are what was
+ * asked for. {@code availableAfter} is the available quantity right after the hold was placed, kept
+ * so that a retried request is answered like the first one.
  */
 public record Reservation(
     String reservationId,
@@ -13,12 +16,68 @@ public record Reservation(
     Long expiresInSeconds,
     Instant placedAt,
     Instant expiresAt,
-    long availableAfter) {
+    long availableAfter,
+    HoldKind kind,
+    long committed) {
+
+  public Reservation {
+    // Holds stored before hold kinds existed were all on stock.
+    kind = kind == null ? HoldKind.STOCK : kind;
+  }
+
+  /** A hold on stock with nothing shipped yet. */
+  public Reservation(
+      String reservationId,
+      long quantity,
+      String channelId,
+      Long expiresInSeconds,
+      Instant placedAt,
+      Instant expiresAt,
+      long availableAfter) {
+    this(
+        reservationId,
+        quantity,
+        channelId,
+        expiresInSeconds,
+        placedAt,
+        expiresAt,
+        availableAfter,
+        HoldKind.STOCK,
+        0);
+  }
 
   /** True when a request with these fields is the same request as the one that placed this. */
   public boolean sameRequest(long quantity, String channelId, Long expiresInSeconds) {
-    return this.quantity == quantity
-        && java.util.Objects.equals(this.channelId, channelId)
-        && java.util.Objects.equals(this.expiresInSeconds, expiresInSeconds);
+    return this.quantity + this.committed == quantity
+        && Objects.equals(this.channelId, channelId)
+        && Objects.equals(this.expiresInSeconds, expiresInSeconds);
+  }
+
+  /** The same hold, now on stock: an owed hold that was filled. */
+  Reservation filled() {
+    return new Reservation(
+        reservationId,
+        quantity,
+        channelId,
+        expiresInSeconds,
+        placedAt,
+        expiresAt,
+        availableAfter,
+        HoldKind.STOCK,
+        committed);
+  }
+
+  /** The same hold after {@code shipped} of its units were committed. */
+  Reservation afterCommitting(long shipped) {
+    return new Reservation(
+        reservationId,
+        quantity - shipped,
+        channelId,
+        expiresInSeconds,
+        placedAt,
+        expiresAt,
+        availableAfter,
+        kind,
+        committed + shipped);
   }
 }

@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
@@ -46,6 +47,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <p>Failure: if the journal rejects a write the actor restarts with backoff and recovers from the
  * journal; requests in that write were never answered, so no caller was told they succeeded.
+ *
+ * <p>After a write that raised available or filled owed holds, the entity tells its {@link
+ * StockListener}. That call is fire-and-forget and happens once, after the write: a crash right
+ * after the write loses it, so listeners' consumers must also check on their own from time to time.
  */
 public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, SkuEvent, SkuLedger> {
 
@@ -71,6 +76,9 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
             @JsonSubTypes.Type(value = SkuRequest.Reserve.class, name = "reserve"),
             @JsonSubTypes.Type(value = SkuRequest.Release.class, name = "release"),
             @JsonSubTypes.Type(value = SkuRequest.Commit.class, name = "commit"),
+            @JsonSubTypes.Type(value = SkuRequest.SetPolicy.class, name = "set-policy"),
+            @JsonSubTypes.Type(value = SkuRequest.AddIncoming.class, name = "add-incoming"),
+            @JsonSubTypes.Type(value = SkuRequest.ReceiveIncoming.class, name = "receive-incoming"),
             @JsonSubTypes.Type(value = SkuRequest.ExpireDue.class, name = "expire-due")
           })
           SkuRequest request,
@@ -121,18 +129,32 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   private final Settings settings;
   private final String tag;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final SkuId skuId;
+  private final StockListener listener;
   private final List<Pending> queue = new ArrayList<>();
   private boolean flushRequested;
 
-  /** Registers the SKU entity type with cluster sharding on this node. */
+  /** Registers the SKU entity type with cluster sharding on this node, with no listener. */
   public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(TYPE_KEY, entityContext -> create(entityContext, settings))
-                .withStopMessage(Stop.INSTANCE));
+    init(system, settings, StockListener.NONE);
   }
 
-  private static Behavior<Command> create(EntityContext<Command> entityContext, Settings settings) {
+  /**
+   * Registers the SKU entity type with cluster sharding on this node; every SKU on this node tells
+   * {@code listener} about its stock changes.
+   */
+  public static void init(ActorSystem<?> system, Settings settings, StockListener listener) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(TYPE_KEY, entityContext -> create(entityContext, settings, listener))
+                .withStopMessage(Stop.INSTANCE)
+                // A SKU with expiring holds must come back after a crash to run its timer; it
+                // passivates itself only when it has none (see onIdle).
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  private static Behavior<Command> create(
+      EntityContext<Command> entityContext, Settings settings, StockListener listener) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -143,16 +165,23 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
                       timers,
                       settings,
                       entityContext.getEntityId(),
-                      entityContext.getShard());
+                      entityContext.getShard(),
+                      listener);
                 }));
   }
 
-  /** Creates the behavior outside sharding, for tests. */
+  /** Creates the behavior outside sharding, for tests; the entity id is {@code tenant|sku}. */
   public static Behavior<Command> create(String entityId, Settings settings) {
+    return create(entityId, settings, StockListener.NONE);
+  }
+
+  /** Creates the behavior outside sharding with a listener, for tests. */
+  public static Behavior<Command> create(
+      String entityId, Settings settings, StockListener listener) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new SkuEntity(context, timers, settings, entityId, null)));
+                timers -> new SkuEntity(context, timers, settings, entityId, null, listener)));
   }
 
   /** {@code Sku|tenant|sku}: the entity id already holds a '|', which PersistenceId.of refuses. */
@@ -165,7 +194,8 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
       TimerScheduler<Command> timers,
       Settings settings,
       String entityId,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      StockListener listener) {
     super(
         persistenceId(entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -174,11 +204,13 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     this.settings = settings;
     this.tag = TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
     this.shard = shard;
+    this.skuId = SkuId.fromEntityId(entityId);
+    this.listener = listener;
   }
 
   @Override
   public SkuLedger emptyState() {
-    return SkuLedger.empty();
+    return SkuLedger.empty(skuId.sku());
   }
 
   @Override
@@ -231,6 +263,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
       return Effect().none();
     }
     List<Pending> batch = takeBatch();
+    long availableBefore = ledger.available();
     SkuLedger.Batch decided =
         ledger.decideAll(batch.stream().map(Pending::request).toList(), Instant.now());
     if (decided.events().isEmpty()) {
@@ -245,6 +278,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
             after -> {
               answer(batch, decided.outcomes());
               scheduleExpiry(after);
+              tellListener(after, availableBefore, decided.filledHolds());
             });
   }
 
@@ -284,12 +318,35 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     // Write and answer what is queued before handing the SKU to another node.
     List<Pending> batch = new ArrayList<>(queue);
     queue.clear();
+    long availableBefore = ledger.available();
     SkuLedger.Batch decided =
         ledger.decideAll(batch.stream().map(Pending::request).toList(), Instant.now());
     return Effect()
         .persist(decided.events())
-        .thenRun(after -> answer(batch, decided.outcomes()))
+        .thenRun(
+            after -> {
+              answer(batch, decided.outcomes());
+              tellListener(after, availableBefore, decided.filledHolds());
+            })
         .thenStop();
+  }
+
+  /**
+   * Runs after the write is durable. {@code availableBefore} is read before deciding, because the
+   * event handler changes the ledger in place.
+   */
+  private void tellListener(SkuLedger after, long availableBefore, List<Reservation> filled) {
+    if (after.available() <= availableBefore && filled.isEmpty()) {
+      return;
+    }
+    // Limitation: the listener is told at most once; a crash between the write and this call loses
+    // the notification, and recovery does not repeat it.
+    try {
+      listener.stockChanged(skuId, after.levels(), filled);
+    } catch (RuntimeException e) {
+      // The write is durable and answered; a failing listener must not restart the SKU.
+      context.getLog().warn("Stock listener failed for SKU {}", skuId.entityId(), e);
+    }
   }
 
   private void scheduleExpiry(SkuLedger ledger) {
@@ -339,7 +396,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
 
       @Override
       public SkuLedger fromJournal(Object from) {
-        return SkuLedger.fromSnapshot((SkuLedger.Snapshot) from);
+        return SkuLedger.fromSnapshot((SkuLedger.Snapshot) from, skuId.sku());
       }
     };
   }

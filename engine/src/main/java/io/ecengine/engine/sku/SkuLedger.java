@@ -1,35 +1,49 @@
 package io.ecengine.engine.sku;
 
+import io.ecengine.engine.sku.SkuEvent.HoldsFilled;
+import io.ecengine.engine.sku.SkuEvent.IncomingAdded;
+import io.ecengine.engine.sku.SkuEvent.IncomingReceived;
 import io.ecengine.engine.sku.SkuEvent.ReservationCommitted;
 import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
 import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
 import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.SkuComponentsChanged;
 import io.ecengine.engine.sku.SkuEvent.SkuDefined;
 import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
 import io.ecengine.engine.sku.SkuEvent.StockAdjusted;
+import io.ecengine.engine.sku.SkuEvent.StockPolicySet;
 import io.ecengine.engine.sku.SkuOutcome.Done;
 import io.ecengine.engine.sku.SkuOutcome.Rejected;
 import io.ecengine.engine.sku.SkuOutcome.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The stock ledger of one SKU: pure decisions and state changes, no actors, no I/O.
  *
- * <p>Invariants: {@code reserved} is the sum of the active reservations, on hand never drops below
- * reserved, and a reservation is only accepted when it fits in what is available. Decisions ({@link
- * #decideAll}) never mutate the ledger; only {@link #apply} does, so the actor can decide a whole
- * batch, persist it, and apply exactly what was persisted.
+ * <p>Invariants: {@code reserved} is the sum of the active holds on stock and on hand never drops
+ * below it; {@code backordered} and {@code preordered} are the sums of the owed holds. A hold is
+ * placed on stock only when it fits in what is available; beyond that the SKU's {@link StockPolicy}
+ * decides whether it may be owed. Owed holds are served first: they lower available, and after
+ * every request the oldest of them become holds on stock as far as on hand allows, strictly in the
+ * order they were placed, so a large old order is never overtaken by a small new one.
+ *
+ * <p>Decisions ({@link #decideAll}) never mutate the ledger; only {@link #apply} does, so the actor
+ * can decide a whole batch, persist it, and apply exactly what was persisted.
  */
 public final class SkuLedger {
 
-  /** How many closed reservation ids and adjustment ids are remembered for idempotent retries. */
+  /** How many closed reservations and used ids of each kind are remembered for retries. */
   public static final int REMEMBERED_IDS = 10_000;
 
   /** How a reservation ended. */
@@ -46,28 +60,76 @@ public final class SkuLedger {
   public record AppliedAdjustment(
       String adjustmentId, long delta, AdjustmentReason reason, Levels levelsAfter) {}
 
-  /** The outcome of a batch: the events to persist and one outcome per request, in order. */
-  public record Batch(List<SkuEvent> events, List<SkuOutcome> outcomes) {}
+  /**
+   * A commit sent with a commitId that took effect: how much it shipped, whether that closed the
+   * hold, and what it answered ({@code before} is the hold as it was just before the commit).
+   */
+  public record AppliedCommit(
+      String commitId,
+      String reservationId,
+      long quantity,
+      boolean closedHold,
+      Levels levelsAfter,
+      Reservation before) {}
+
+  /** An announced delivery, pending or received. */
+  public record Incoming(String incomingId, long quantity, Instant expectedAt) {}
+
+  /**
+   * The outcome of a batch: the events to persist, one outcome per request in order, and the owed
+   * holds the batch filled, as holds on stock.
+   */
+  public record Batch(
+      List<SkuEvent> events, List<SkuOutcome> outcomes, List<Reservation> filledHolds) {}
+
+  /** The SKU code, to refuse a bundle that lists itself; null when the ledger is anonymous. */
+  private final String sku;
 
   private boolean defined;
   private String name;
+  private List<Component> components = List.of();
   private long onHand;
   private long reserved;
+  private long backordered;
+  private long preordered;
   private long safetyStock;
+  private StockPolicy policy = StockPolicy.REJECT;
+  private long backorderLimit;
   private final LinkedHashMap<String, Reservation> active = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Incoming> incoming = new LinkedHashMap<>();
   private final LinkedHashMap<String, ClosedReservation> closed = new LinkedHashMap<>();
   private final LinkedHashMap<String, AppliedAdjustment> adjustments = new LinkedHashMap<>();
+  private final LinkedHashMap<String, AppliedCommit> commits = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Incoming> received = new LinkedHashMap<>();
 
+  /** The adjustment applied by the previous event, if it was one; see HoldsFilled in apply. */
+  private String lastAdjustmentId;
+
+  private SkuLedger(String sku) {
+    this.sku = sku;
+  }
+
+  /** A ledger that does not know its SKU code and so cannot tell a bundle that lists itself. */
   public static SkuLedger empty() {
-    return new SkuLedger();
+    return new SkuLedger(null);
+  }
+
+  /** The ledger of the SKU with this code (the merchant's code, without the tenant). */
+  public static SkuLedger empty(String sku) {
+    return new SkuLedger(sku);
   }
 
   public boolean isDefined() {
     return defined;
   }
 
+  public boolean isBundle() {
+    return !components.isEmpty();
+  }
+
+  /** Owed holds come first, so they lower what is left to sell even though on hand is untouched. */
   public long available() {
-    return Math.max(0, onHand - reserved - safetyStock);
+    return Math.max(0, onHand - reserved - safetyStock - backordered - preordered);
   }
 
   public long onHand() {
@@ -78,12 +140,34 @@ public final class SkuLedger {
     return reserved;
   }
 
-  public Levels levels() {
-    return new Levels(name, onHand, reserved, safetyStock, available());
+  public long backordered() {
+    return backordered;
   }
 
+  public long preordered() {
+    return preordered;
+  }
+
+  public Levels levels() {
+    return new Levels(
+        name,
+        onHand,
+        reserved,
+        safetyStock,
+        available(),
+        backordered,
+        preordered,
+        incomingUnits(),
+        components);
+  }
+
+  private long incomingUnits() {
+    return incoming.values().stream().mapToLong(Incoming::quantity).sum();
+  }
+
+  /** The holds still open, in the order they were placed. */
   public Map<String, Reservation> activeReservations() {
-    return java.util.Collections.unmodifiableMap(active);
+    return Collections.unmodifiableMap(active);
   }
 
   /** The earliest expiry among the active reservations, if any of them expires. */
@@ -101,20 +185,31 @@ public final class SkuLedger {
    * Decides the requests in arrival order, each one seeing the effect of those before it, and
    * returns the events to persist and one outcome per request. This ledger is left unchanged.
    * Consecutive accepted reservations are merged into one {@link ReservationsPlaced} event.
+   *
+   * <p>After each request, owed holds that now fit are filled by a {@link HoldsFilled} event; it
+   * belongs to that request, whose answer shows the levels after the fill.
    */
   public Batch decideAll(List<? extends SkuRequest> requests, Instant now) {
     SkuLedger scratch = copy();
     List<SkuEvent> events = new ArrayList<>();
     List<SkuOutcome> outcomes = new ArrayList<>(requests.size());
+    List<Reservation> filled = new ArrayList<>();
     for (SkuRequest request : requests) {
       Decision decision = scratch.decide(request, now);
       for (SkuEvent event : decision.events()) {
         scratch.apply(event);
         appendMerging(events, event);
       }
+
+      Optional<HoldsFilled> fill = scratch.decideFill(now);
+      if (fill.isPresent()) {
+        scratch.apply(fill.get());
+        events.add(fill.get());
+        fill.get().reservationIds().forEach(id -> filled.add(scratch.active.get(id)));
+      }
       outcomes.add(decision.outcome(scratch));
     }
-    return new Batch(List.copyOf(events), List.copyOf(outcomes));
+    return new Batch(List.copyOf(events), List.copyOf(outcomes), List.copyOf(filled));
   }
 
   private static void appendMerging(List<SkuEvent> events, SkuEvent event) {
@@ -130,14 +225,47 @@ public final class SkuLedger {
     }
   }
 
+  /**
+   * Owed holds, oldest first, that on hand can now cover beyond reserved and safety stock. Stops at
+   * the first that does not fit, even if a later, smaller one would.
+   */
+  private Optional<HoldsFilled> decideFill(Instant now) {
+    // Runs after every request, so a SKU with nothing owed must not walk its holds each time.
+    if (backordered + preordered == 0) {
+      return Optional.empty();
+    }
+    long room = onHand - reserved - safetyStock;
+    List<String> ids = new ArrayList<>();
+    long filledBackorders = 0;
+    long filledPreorders = 0;
+    for (Reservation r : active.values()) {
+      if (!r.kind().owed()) {
+        continue;
+      }
+      if (r.quantity() > room) {
+        break;
+      }
+      room -= r.quantity();
+      ids.add(r.reservationId());
+      if (r.kind() == HoldKind.BACKORDER) {
+        filledBackorders += r.quantity();
+      } else {
+        filledPreorders += r.quantity();
+      }
+    }
+    if (ids.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new HoldsFilled(ids, filledBackorders, filledPreorders, now));
+  }
+
   /** Events for one request, and how to answer it once they are applied. */
-  private record Decision(
-      List<SkuEvent> events, java.util.function.Function<SkuLedger, SkuOutcome> answer) {
+  private record Decision(List<SkuEvent> events, Function<SkuLedger, SkuOutcome> answer) {
     SkuOutcome outcome(SkuLedger after) {
       return answer.apply(after);
     }
 
-    static Decision of(SkuEvent event, java.util.function.Function<SkuLedger, SkuOutcome> answer) {
+    static Decision of(SkuEvent event, Function<SkuLedger, SkuOutcome> answer) {
       return new Decision(List.of(event), answer);
     }
 
@@ -156,31 +284,76 @@ public final class SkuLedger {
       }
       return Decision.answer(reject(Rejection.SKU_NOT_FOUND, "The SKU is not defined."));
     }
+    // Limitation: a bundle cannot be reserved as such; callers reserve each component on its own
+    // SKU, and those holds are not atomic across SKUs.
+    if (isBundle() && touchesStock(request)) {
+      return Decision.answer(
+          reject(
+              Rejection.BUNDLE_HAS_NO_STOCK,
+              "The SKU is a bundle and holds no stock; use its components instead."));
+    }
     if (request instanceof SkuRequest.Adjust adjust) {
       return decideAdjust(adjust, now);
     } else if (request instanceof SkuRequest.SetSafetyStock set) {
       return Decision.of(new SafetyStockSet(set.quantity(), now), this::done);
+    } else if (request instanceof SkuRequest.SetPolicy set) {
+      return decidePolicy(set, now);
+    } else if (request instanceof SkuRequest.AddIncoming add) {
+      return decideAddIncoming(add, now);
+    } else if (request instanceof SkuRequest.ReceiveIncoming receive) {
+      return decideReceiveIncoming(receive, now);
     } else if (request instanceof SkuRequest.Reserve reserve) {
       return decideReserve(reserve, now);
     } else if (request instanceof SkuRequest.Release release) {
-      return decideClose(release.reservationId(), HoldEnd.RELEASED, now);
+      return decideRelease(release.reservationId(), now);
     } else if (request instanceof SkuRequest.Commit commit) {
-      return decideClose(commit.reservationId(), HoldEnd.COMMITTED, now);
+      return decideCommit(commit, now);
     } else if (request == SkuRequest.ExpireDue.INSTANCE) {
       return decideExpiry(now);
     }
     throw new IllegalArgumentException("Unknown request " + request);
   }
 
+  /** Requests that would give a bundle stock, holds or deliveries of its own. */
+  private static boolean touchesStock(SkuRequest request) {
+    return request instanceof SkuRequest.Adjust
+        || request instanceof SkuRequest.SetSafetyStock
+        || request instanceof SkuRequest.SetPolicy
+        || request instanceof SkuRequest.AddIncoming
+        || request instanceof SkuRequest.ReceiveIncoming
+        || request instanceof SkuRequest.Reserve
+        || request instanceof SkuRequest.Commit;
+  }
+
   private Decision decideDefine(SkuRequest.Define define, Instant now) {
+    // Limitation: a SKU only knows its own code, so it refuses a bundle that lists itself but not a
+    // cycle through other bundles (A lists B, B lists A); whoever sums bundle availability across
+    // SKUs must guard against that.
+    if (sku != null && define.components().stream().anyMatch(c -> c.sku().equals(sku))) {
+      return Decision.answer(
+          reject(Rejection.BUNDLE_LISTS_ITSELF, "A bundle cannot list itself as a component."));
+    }
     if (!defined) {
       return Decision.of(
-          new SkuDefined(define.name(), now), ledger -> new Done(ledger.levels(), null, true));
+          new SkuDefined(define.name(), define.components(), now),
+          ledger -> new Done(ledger.levels(), null, true));
     }
-    if (define.name().equals(name)) {
-      return Decision.answer(new Done(levels(), null, false));
+    boolean becomesBundle = !isBundle() && !define.components().isEmpty();
+    if (becomesBundle && (onHand > 0 || !active.isEmpty() || !incoming.isEmpty())) {
+      return Decision.answer(
+          reject(
+              Rejection.KIND_CHANGE,
+              "Only a SKU with no on hand, no reservations and nothing incoming can become a"
+                  + " bundle."));
     }
-    return Decision.of(new SkuRenamed(define.name(), now), this::done);
+    List<SkuEvent> events = new ArrayList<>();
+    if (!define.name().equals(name)) {
+      events.add(new SkuRenamed(define.name(), now));
+    }
+    if (!Set.copyOf(define.components()).equals(Set.copyOf(components))) {
+      events.add(new SkuComponentsChanged(define.components(), now));
+    }
+    return new Decision(events, this::done);
   }
 
   private Decision decideAdjust(SkuRequest.Adjust adjust, Instant now) {
@@ -208,6 +381,43 @@ public final class SkuLedger {
         ledger -> new Done(ledger.levels(), null, true));
   }
 
+  private Decision decidePolicy(SkuRequest.SetPolicy set, Instant now) {
+    if (set.policy() == policy && set.backorderLimit() == backorderLimit) {
+      return Decision.answer(new Done(levels(), null, false));
+    }
+    // Lowering the limit or leaving BACKORDER keeps the holds already owed; it only stops new ones.
+    return Decision.of(new StockPolicySet(set.policy(), set.backorderLimit(), now), this::done);
+  }
+
+  private Decision decideAddIncoming(SkuRequest.AddIncoming add, Instant now) {
+    Incoming known = incoming.getOrDefault(add.incomingId(), received.get(add.incomingId()));
+    if (known != null) {
+      if (known.quantity() == add.quantity()
+          && Objects.equals(known.expectedAt(), add.expectedAt())) {
+        return Decision.answer(new Done(levels(), null, false));
+      }
+      return Decision.answer(
+          reject(Rejection.ID_REUSED, "This incomingId was used with a different request."));
+    }
+    return Decision.of(
+        new IncomingAdded(add.incomingId(), add.quantity(), add.expectedAt(), now),
+        ledger -> new Done(ledger.levels(), null, true));
+  }
+
+  private Decision decideReceiveIncoming(SkuRequest.ReceiveIncoming receive, Instant now) {
+    Incoming pending = incoming.get(receive.incomingId());
+    if (pending != null) {
+      return Decision.of(
+          new IncomingReceived(pending.incomingId(), pending.quantity(), now),
+          ledger -> new Done(ledger.levels(), null, true));
+    }
+    if (received.containsKey(receive.incomingId())) {
+      return Decision.answer(new Done(levels(), null, false));
+    }
+    return Decision.answer(
+        reject(Rejection.INCOMING_NOT_FOUND, "No incoming delivery with this id on this SKU."));
+  }
+
   private Decision decideReserve(SkuRequest.Reserve reserve, Instant now) {
     String id = reserve.reservationId();
     Reservation existing = active.get(id);
@@ -217,18 +427,17 @@ public final class SkuLedger {
     if (existing != null) {
       if (existing.sameRequest(
           reserve.quantity(), reserve.channelId(), reserve.expiresInSeconds())) {
-        Reservation first = existing;
-        return Decision.answer(new Done(levels(), first, false));
+        // The hold as it stands now: a fill or a partial commit since then shows in the answer.
+        return Decision.answer(new Done(levels(), existing, false));
       }
       return Decision.answer(
           reject(Rejection.ID_REUSED, "This reservationId was used with a different request."));
     }
     long available = available();
-    if (reserve.quantity() > available) {
+    HoldKind kind = kindFor(reserve.quantity(), available);
+    if (kind == null) {
       return Decision.answer(
-          reject(
-              Rejection.INSUFFICIENT_STOCK,
-              "Requested " + reserve.quantity() + " but only " + available + " available."));
+          reject(Rejection.INSUFFICIENT_STOCK, insufficient(reserve.quantity(), available)));
     }
     Instant expiresAt =
         reserve.expiresInSeconds() == null ? null : now.plusSeconds(reserve.expiresInSeconds());
@@ -240,31 +449,109 @@ public final class SkuLedger {
             reserve.expiresInSeconds(),
             now,
             expiresAt,
-            available - reserve.quantity());
+            Math.max(0, available - reserve.quantity()),
+            kind,
+            0);
     return Decision.of(
         new ReservationsPlaced(List.of(reservation)),
         ledger -> new Done(ledger.levels(), reservation, true));
   }
 
-  private Decision decideClose(String reservationId, HoldEnd end, Instant now) {
+  /** How a hold of this size may be placed, or null when the policy does not allow it at all. */
+  private HoldKind kindFor(long quantity, long available) {
+    if (quantity <= available) {
+      return HoldKind.STOCK;
+    }
+    if (policy == StockPolicy.BACKORDER && backordered + quantity <= backorderLimit) {
+      return HoldKind.BACKORDER;
+    }
+    if (policy == StockPolicy.PREORDER && preordered + quantity <= incomingUnits()) {
+      return HoldKind.PREORDER;
+    }
+    return null;
+  }
+
+  private String insufficient(long quantity, long available) {
+    String detail = "Requested " + quantity + " but only " + available + " available";
+    if (policy == StockPolicy.BACKORDER) {
+      detail += " and " + (backorderLimit - backordered) + " more may be backordered";
+    } else if (policy == StockPolicy.PREORDER) {
+      detail += " and " + Math.max(0, incomingUnits() - preordered) + " incoming not yet promised";
+    }
+    return detail + ".";
+  }
+
+  private Decision decideRelease(String reservationId, Instant now) {
     Reservation holding = active.get(reservationId);
     if (holding != null) {
-      SkuEvent event =
-          end == HoldEnd.COMMITTED
-              ? new ReservationCommitted(reservationId, holding.quantity(), now)
-              : new ReservationReleased(reservationId, holding.quantity(), now);
-      return Decision.of(event, ledger -> new Done(ledger.levels(), holding, true));
+      return Decision.of(
+          new ReservationReleased(reservationId, holding.quantity(), holding.kind(), now),
+          ledger -> new Done(ledger.levels(), holding, true));
     }
     ClosedReservation done = closed.get(reservationId);
     if (done == null) {
-      return Decision.answer(
-          reject(Rejection.RESERVATION_NOT_FOUND, "No reservation with this id on this SKU."));
+      return notFound();
     }
-    boolean sameEnd =
-        done.end() == end || (end == HoldEnd.RELEASED && done.end() == HoldEnd.EXPIRED);
-    if (sameEnd) {
+    if (done.end() != HoldEnd.COMMITTED) {
+      // An expired hold counts as released, so releasing it is a harmless retry.
       return Decision.answer(new Done(levels(), done.reservation(), false));
     }
+    return closedAlready(done);
+  }
+
+  private Decision decideCommit(SkuRequest.Commit commit, Instant now) {
+    String reservationId = commit.reservationId();
+    if (commit.commitId() != null && commits.containsKey(commit.commitId())) {
+      AppliedCommit first = commits.get(commit.commitId());
+      boolean same =
+          first.reservationId().equals(reservationId)
+              && (commit.quantity() == null
+                  ? first.closedHold()
+                  : commit.quantity() == first.quantity());
+      if (same) {
+        return Decision.answer(new Done(first.levelsAfter(), first.before(), false));
+      }
+      return Decision.answer(
+          reject(Rejection.ID_REUSED, "This commitId was used with a different request."));
+    }
+    Reservation holding = active.get(reservationId);
+    if (holding != null) {
+      if (holding.kind().owed()) {
+        return Decision.answer(
+            reject(
+                Rejection.NOT_IN_STOCK,
+                "The reservation is "
+                    + holding.kind().name().toLowerCase()
+                    + "ed and has no units on hand to ship yet."));
+      }
+      long shipped = commit.quantity() == null ? holding.quantity() : commit.quantity();
+      if (shipped > holding.quantity()) {
+        return Decision.answer(
+            reject(
+                Rejection.EXCEEDS_HOLD,
+                "Asked to ship " + shipped + " but the reservation holds " + holding.quantity()));
+      }
+      return Decision.of(
+          new ReservationCommitted(
+              reservationId, commit.commitId(), shipped, holding.quantity() - shipped, now),
+          ledger -> new Done(ledger.levels(), holding, true));
+    }
+    ClosedReservation done = closed.get(reservationId);
+    if (done == null) {
+      return notFound();
+    }
+    if (done.end() == HoldEnd.COMMITTED && commit.quantity() == null) {
+      return Decision.answer(new Done(levels(), done.reservation(), false));
+    }
+    return closedAlready(done);
+  }
+
+  private Decision notFound() {
+    return Decision.answer(
+        reject(Rejection.RESERVATION_NOT_FOUND, "No reservation with this id on this SKU."));
+  }
+
+  private Decision closedAlready(ClosedReservation done) {
     return Decision.answer(
         reject(
             Rejection.RESERVATION_CLOSED,
@@ -275,7 +562,7 @@ public final class SkuLedger {
     List<SkuEvent> events = new ArrayList<>();
     for (Reservation r : active.values()) {
       if (r.expiresAt() != null && !r.expiresAt().isAfter(now)) {
-        events.add(new ReservationExpired(r.reservationId(), r.quantity(), now));
+        events.add(new ReservationExpired(r.reservationId(), r.quantity(), r.kind(), now));
       }
     }
     return new Decision(events, this::done);
@@ -294,8 +581,11 @@ public final class SkuLedger {
     if (event instanceof SkuDefined e) {
       defined = true;
       name = e.name();
+      components = e.components();
     } else if (event instanceof SkuRenamed e) {
       name = e.name();
+    } else if (event instanceof SkuComponentsChanged e) {
+      components = e.components();
     } else if (event instanceof StockAdjusted e) {
       onHand += e.delta();
       remember(
@@ -304,27 +594,87 @@ public final class SkuLedger {
           new AppliedAdjustment(e.adjustmentId(), e.delta(), e.reason(), levels()));
     } else if (event instanceof SafetyStockSet e) {
       safetyStock = e.quantity();
+    } else if (event instanceof StockPolicySet e) {
+      policy = e.policy();
+      backorderLimit = e.backorderLimit();
+    } else if (event instanceof IncomingAdded e) {
+      incoming.put(e.incomingId(), new Incoming(e.incomingId(), e.quantity(), e.expectedAt()));
+    } else if (event instanceof IncomingReceived e) {
+      Incoming delivery = incoming.remove(e.incomingId());
+      onHand += e.quantity();
+      remember(
+          received,
+          e.incomingId(),
+          delivery != null ? delivery : new Incoming(e.incomingId(), e.quantity(), null));
     } else if (event instanceof ReservationsPlaced e) {
       for (Reservation r : e.reservations()) {
         active.put(r.reservationId(), r);
-        reserved += r.quantity();
+        count(r.kind(), r.quantity());
       }
+    } else if (event instanceof HoldsFilled e) {
+      fill(e.reservationIds());
     } else if (event instanceof ReservationReleased e) {
       close(e.reservationId(), HoldEnd.RELEASED);
     } else if (event instanceof ReservationExpired e) {
       close(e.reservationId(), HoldEnd.EXPIRED);
     } else if (event instanceof ReservationCommitted e) {
-      Reservation r = close(e.reservationId(), HoldEnd.COMMITTED);
-      if (r != null) {
-        onHand -= r.quantity();
+      commit(e);
+    }
+    lastAdjustmentId = event instanceof StockAdjusted e ? e.adjustmentId() : null;
+  }
+
+  /** Adds (or with a negative quantity removes) units of one kind of hold to its figure. */
+  private void count(HoldKind kind, long quantity) {
+    switch (kind) {
+      case STOCK -> reserved += quantity;
+      case BACKORDER -> backordered += quantity;
+      case PREORDER -> preordered += quantity;
+    }
+  }
+
+  private void fill(List<String> reservationIds) {
+    for (String id : reservationIds) {
+      Reservation r = active.get(id);
+      if (r != null && r.kind().owed()) {
+        count(r.kind(), -r.quantity());
+        count(HoldKind.STOCK, r.quantity());
+        // put on an existing key keeps the hold's place in placement order.
+        active.put(id, r.filled());
       }
+    }
+    // A fill belongs to the adjustment right before it, so a retry of that adjustment is answered
+    // with the levels after the fill, like the first time.
+    if (lastAdjustmentId != null) {
+      adjustments.computeIfPresent(
+          lastAdjustmentId, (id, a) -> new AppliedAdjustment(id, a.delta(), a.reason(), levels()));
+    }
+  }
+
+  private void commit(ReservationCommitted e) {
+    Reservation before = active.get(e.reservationId());
+    if (before == null) {
+      return;
+    }
+    onHand -= e.quantity();
+    if (e.closed()) {
+      close(e.reservationId(), HoldEnd.COMMITTED);
+    } else {
+      active.put(e.reservationId(), before.afterCommitting(e.quantity()));
+      count(before.kind(), -e.quantity());
+    }
+    if (e.commitId() != null) {
+      remember(
+          commits,
+          e.commitId(),
+          new AppliedCommit(
+              e.commitId(), e.reservationId(), e.quantity(), e.closed(), levels(), before));
     }
   }
 
   private Reservation close(String reservationId, HoldEnd end) {
     Reservation r = active.remove(reservationId);
     if (r != null) {
-      reserved -= r.quantity();
+      count(r.kind(), -r.quantity());
       remember(closed, reservationId, new ClosedReservation(r, end));
     }
     return r;
@@ -332,8 +682,8 @@ public final class SkuLedger {
 
   private static <V> void remember(LinkedHashMap<String, V> memory, String id, V value) {
     memory.put(id, value);
-    // Limitation: only the most recent REMEMBERED_IDS closed reservations and adjustments are
-    // remembered; a retry of an older one is treated as a new request.
+    // Limitation: only the most recent REMEMBERED_IDS closed reservations, adjustments, commitIds
+    // and received deliveries are remembered; a retry of an older one is treated as a new request.
     if (memory.size() > REMEMBERED_IDS) {
       Iterator<String> oldest = memory.keySet().iterator();
       oldest.next();
@@ -342,15 +692,23 @@ public final class SkuLedger {
   }
 
   private SkuLedger copy() {
-    SkuLedger c = new SkuLedger();
+    SkuLedger c = new SkuLedger(sku);
     c.defined = defined;
     c.name = name;
+    c.components = components;
     c.onHand = onHand;
     c.reserved = reserved;
+    c.backordered = backordered;
+    c.preordered = preordered;
     c.safetyStock = safetyStock;
+    c.policy = policy;
+    c.backorderLimit = backorderLimit;
     c.active.putAll(active);
+    c.incoming.putAll(incoming);
     c.closed.putAll(closed);
     c.adjustments.putAll(adjustments);
+    c.commits.putAll(commits);
+    c.received.putAll(received);
     return c;
   }
 
@@ -363,25 +721,46 @@ public final class SkuLedger {
         safetyStock,
         List.copyOf(active.values()),
         List.copyOf(closed.values()),
-        List.copyOf(adjustments.values()));
+        List.copyOf(adjustments.values()),
+        components,
+        policy,
+        backorderLimit,
+        List.copyOf(incoming.values()),
+        List.copyOf(received.values()),
+        List.copyOf(commits.values()));
   }
 
+  /** Restores an anonymous ledger; see {@link #empty()}. */
   public static SkuLedger fromSnapshot(Snapshot s) {
-    SkuLedger ledger = new SkuLedger();
+    return fromSnapshot(s, null);
+  }
+
+  /** Restores the ledger of the SKU with this code. */
+  public static SkuLedger fromSnapshot(Snapshot s, String sku) {
+    SkuLedger ledger = new SkuLedger(sku);
     ledger.defined = s.defined();
     ledger.name = s.name();
+    ledger.components = s.components();
     ledger.onHand = s.onHand();
     ledger.safetyStock = s.safetyStock();
+    ledger.policy = s.policy();
+    ledger.backorderLimit = s.backorderLimit();
     for (Reservation r : s.active()) {
       ledger.active.put(r.reservationId(), r);
-      ledger.reserved += r.quantity();
+      ledger.count(r.kind(), r.quantity());
     }
+    s.incoming().forEach(i -> ledger.incoming.put(i.incomingId(), i));
     s.closed().forEach(c -> ledger.closed.put(c.reservation().reservationId(), c));
     s.adjustments().forEach(a -> ledger.adjustments.put(a.adjustmentId(), a));
+    s.commits().forEach(c -> ledger.commits.put(c.commitId(), c));
+    s.received().forEach(i -> ledger.received.put(i.incomingId(), i));
     return ledger;
   }
 
-  /** Serializable form of the ledger; {@code reserved} is derived from the active holds. */
+  /**
+   * Serializable form of the ledger; {@code reserved} and the owed figures are derived from the
+   * active holds. Fields added after the first release are empty when an older snapshot is read.
+   */
   public record Snapshot(
       boolean defined,
       String name,
@@ -389,6 +768,21 @@ public final class SkuLedger {
       long safetyStock,
       List<Reservation> active,
       List<ClosedReservation> closed,
-      List<AppliedAdjustment> adjustments)
-      implements io.ecengine.engine.serialization.CborSerializable {}
+      List<AppliedAdjustment> adjustments,
+      List<Component> components,
+      StockPolicy policy,
+      long backorderLimit,
+      List<Incoming> incoming,
+      List<Incoming> received,
+      List<AppliedCommit> commits)
+      implements io.ecengine.engine.serialization.CborSerializable {
+
+    public Snapshot {
+      components = components == null ? List.of() : components;
+      policy = policy == null ? StockPolicy.REJECT : policy;
+      incoming = incoming == null ? List.of() : incoming;
+      received = received == null ? List.of() : received;
+      commits = commits == null ? List.of() : commits;
+    }
+  }
 }

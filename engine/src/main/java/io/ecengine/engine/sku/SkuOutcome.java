@@ -7,7 +7,9 @@ public sealed interface SkuOutcome extends CborSerializable {
 
   /**
    * The request took effect, or had already taken effect. {@code created} is false for a retry or
-   * for an update of something that existed; {@code reservation} is set for reservation requests.
+   * for an update of something that existed. {@code reservation} is set for reservation requests:
+   * the hold as placed (or as it stands, for a retry), and for a release or commit the hold as it
+   * was just before, so a commit's {@code quantity} minus what it shipped is what is left.
    */
   record Done(Levels levels, Reservation reservation, boolean created) implements SkuOutcome {}
 
@@ -26,6 +28,18 @@ public sealed interface SkuOutcome extends CborSerializable {
     /** The reservation was already released, expired or committed. */
     RESERVATION_CLOSED,
     /** The SKU's queue is full; the caller should retry later. */
-    OVERLOADED
+    OVERLOADED,
+    /** The SKU is a bundle, which holds no stock: reserve, adjust or ship its components. */
+    BUNDLE_HAS_NO_STOCK,
+    /** A bundle cannot list itself as a component. */
+    BUNDLE_LISTS_ITSELF,
+    /** Only a SKU with no on hand, no holds and nothing incoming can become a bundle. */
+    KIND_CHANGE,
+    /** No announced delivery with this id on this SKU. */
+    INCOMING_NOT_FOUND,
+    /** The hold is backordered or preordered: it has no units on hand to ship yet. */
+    NOT_IN_STOCK,
+    /** The commit asks for more units than the hold still has. */
+    EXCEEDS_HOLD
   }
 }

@@ -1,6 +1,10 @@
 package io.ecengine.engine.sku;
 
 import io.ecengine.engine.serialization.CborSerializable;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A request to change one SKU, as the domain sees it. Every request that can be retried carries its
@@ -8,8 +12,25 @@ import io.ecengine.engine.serialization.CborSerializable;
  */
 public sealed interface SkuRequest extends CborSerializable {
 
-  /** Create the SKU, or rename it when it exists. */
-  record Define(String name) implements SkuRequest {}
+  /**
+   * Create the SKU, or rename it and change its components when it exists. A SKU with components is
+   * a bundle: it holds no stock of its own and is sold from its components' stock.
+   */
+  record Define(String name, List<Component> components) implements SkuRequest {
+    public Define {
+      // A Define sent before bundles existed has no component list.
+      components = components == null ? List.of() : List.copyOf(components);
+      Set<String> seen = new HashSet<>();
+      for (Component component : components) {
+        require(seen.add(component.sku()), "component " + component.sku() + " is listed twice");
+      }
+    }
+
+    /** An ordinary SKU, which holds its own stock. */
+    public Define(String name) {
+      this(name, List.of());
+    }
+  }
 
   /** Move on hand by a signed delta. */
   record Adjust(String adjustmentId, long delta, AdjustmentReason reason) implements SkuRequest {
@@ -37,8 +58,43 @@ public sealed interface SkuRequest extends CborSerializable {
   /** Cancel a hold. */
   record Release(String reservationId) implements SkuRequest {}
 
-  /** Ship a hold: the units leave the warehouse. */
-  record Commit(String reservationId) implements SkuRequest {}
+  /**
+   * Ship units of a hold: they leave the warehouse. {@code quantity} null ships all the hold still
+   * has and closes it; a smaller quantity leaves the rest held. A partial commit must carry a
+   * {@code commitId}, because without one a retry could not be told from a second shipment.
+   */
+  record Commit(String reservationId, Long quantity, String commitId) implements SkuRequest {
+    public Commit {
+      require(quantity == null || quantity > 0, "quantity must be positive");
+      require(quantity == null || commitId != null, "a partial commit needs a commitId");
+    }
+
+    /** Ship everything the hold still has. */
+    public Commit(String reservationId) {
+      this(reservationId, null, null);
+    }
+  }
+
+  /**
+   * Decide what a reservation beyond available does; {@code backorderLimit} is how many units may
+   * be owed on backorder at once and only counts under {@link StockPolicy#BACKORDER}.
+   */
+  record SetPolicy(StockPolicy policy, long backorderLimit) implements SkuRequest {
+    public SetPolicy {
+      require(policy != null, "policy must be set");
+      require(backorderLimit >= 0, "backorder limit must not be negative");
+    }
+  }
+
+  /** Announce a delivery that has not arrived; {@code expectedAt} may be unknown (null). */
+  record AddIncoming(String incomingId, long quantity, Instant expectedAt) implements SkuRequest {
+    public AddIncoming {
+      require(quantity > 0, "quantity must be positive");
+    }
+  }
+
+  /** An announced delivery arrived: its units move from incoming to on hand. */
+  record ReceiveIncoming(String incomingId) implements SkuRequest {}
 
   /** Release every hold whose expiry has passed. Sent by the SKU's own timer. */
   enum ExpireDue implements SkuRequest {

@@ -1,20 +1,32 @@
 package io.ecengine.engine.sku;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ecengine.engine.sku.SkuEvent.HoldsFilled;
+import io.ecengine.engine.sku.SkuEvent.IncomingAdded;
+import io.ecengine.engine.sku.SkuEvent.IncomingReceived;
+import io.ecengine.engine.sku.SkuEvent.ReservationCommitted;
 import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
+import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
+import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.SkuComponentsChanged;
 import io.ecengine.engine.sku.SkuEvent.SkuDefined;
 import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
 import io.ecengine.engine.sku.SkuEvent.StockAdjusted;
+import io.ecengine.engine.sku.SkuEvent.StockPolicySet;
 import io.ecengine.engine.sku.SkuOutcome.Done;
 import io.ecengine.engine.sku.SkuOutcome.Rejected;
 import io.ecengine.engine.sku.SkuOutcome.Rejection;
+import io.ecengine.engine.sku.SkuRequest.AddIncoming;
 import io.ecengine.engine.sku.SkuRequest.Adjust;
 import io.ecengine.engine.sku.SkuRequest.Commit;
 import io.ecengine.engine.sku.SkuRequest.Define;
+import io.ecengine.engine.sku.SkuRequest.ReceiveIncoming;
 import io.ecengine.engine.sku.SkuRequest.Release;
 import io.ecengine.engine.sku.SkuRequest.Reserve;
+import io.ecengine.engine.sku.SkuRequest.SetPolicy;
 import io.ecengine.engine.sku.SkuRequest.SetSafetyStock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +55,41 @@ class SkuLedgerTest {
 
   private SkuOutcome runOne(SkuRequest request) {
     return run(T0, request).get(0);
+  }
+
+  /** Like {@link #run}, but returns the whole batch to look at its events. */
+  private SkuLedger.Batch runBatch(SkuRequest... requests) {
+    SkuLedger.Batch batch = ledger.decideAll(List.of(requests), T0);
+    batch.events().forEach(ledger::apply);
+    return batch;
+  }
+
+  private void definePolicy(long onHand, StockPolicy policy, long backorderLimit) {
+    runOne(new Define("Blue mug"));
+    if (onHand > 0) {
+      runOne(new Adjust("initial", onHand, AdjustmentReason.RECEIPT));
+    }
+    runOne(new SetPolicy(policy, backorderLimit));
+  }
+
+  private static Levels levels(
+      long onHand,
+      long reserved,
+      long safetyStock,
+      long available,
+      long backordered,
+      long preordered,
+      long incoming) {
+    return new Levels(
+        "Blue mug",
+        onHand,
+        reserved,
+        safetyStock,
+        available,
+        backordered,
+        preordered,
+        incoming,
+        List.of());
   }
 
   private void defineWithStock(long onHand) {
@@ -465,5 +512,607 @@ class SkuLedgerTest {
     assertThat(done(retries.outcomes().get(4)).levels()).isEqualTo(adjusted.levels());
     assertThat(done(retries.outcomes().get(5)).created()).isFalse();
     rejected(retries.outcomes().get(6), Rejection.ID_REUSED);
+  }
+
+  // Bundles.
+
+  private static final List<Component> GIFT_SET =
+      List.of(new Component("mug", 2), new Component("saucer", 1));
+
+  @Test
+  void definesBundleWhoseLevelsListItsComponents() {
+    SkuLedger.Batch batch = ledger.decideAll(List.of(new Define("Gift set", GIFT_SET)), T0);
+
+    assertThat(batch.events()).containsExactly(new SkuDefined("Gift set", GIFT_SET, T0));
+    batch.events().forEach(ledger::apply);
+    assertThat(done(batch.outcomes().get(0)).created()).isTrue();
+    assertThat(ledger.isBundle()).isTrue();
+    assertThat(ledger.levels().components()).containsExactlyElementsOf(GIFT_SET);
+    assertThat(ledger.levels().available()).isZero();
+  }
+
+  @Test
+  void bundleRejectsEveryRequestThatWouldGiveItStock() {
+    runOne(new Define("Gift set", GIFT_SET));
+    List<SkuRequest> requests =
+        List.of(
+            new Adjust("a-1", 5, AdjustmentReason.RECEIPT),
+            reserve("r-1", 1),
+            new SetSafetyStock(1),
+            new Commit("r-1"),
+            new Commit("r-1", 1L, "c-1"),
+            new SetPolicy(StockPolicy.BACKORDER, 5),
+            new AddIncoming("po-1", 5, null),
+            new ReceiveIncoming("po-1"));
+
+    SkuLedger.Batch batch = ledger.decideAll(requests, T0);
+
+    assertThat(batch.events()).isEmpty();
+    assertThat(batch.outcomes()).hasSize(requests.size());
+    batch.outcomes().forEach(outcome -> rejected(outcome, Rejection.BUNDLE_HAS_NO_STOCK));
+    rejected(runOne(new Release("r-1")), Rejection.RESERVATION_NOT_FOUND);
+  }
+
+  @Test
+  void bundleCannotListItselfEvenAfterTheLedgerIsRestored() {
+    ledger = SkuLedger.empty("gift-set");
+    List<Component> withItself = List.of(new Component("mug", 1), new Component("gift-set", 1));
+
+    SkuLedger.Batch batch = ledger.decideAll(List.of(new Define("Gift set", withItself)), T0);
+
+    assertThat(batch.events()).isEmpty();
+    rejected(batch.outcomes().get(0), Rejection.BUNDLE_LISTS_ITSELF);
+    assertThat(ledger.isDefined()).isFalse();
+    runOne(new Define("Gift set", GIFT_SET));
+    rejected(runOne(new Define("Gift set", withItself)), Rejection.BUNDLE_LISTS_ITSELF);
+    assertThat(ledger.levels().components()).containsExactlyElementsOf(GIFT_SET);
+    SkuLedger restored = SkuLedger.fromSnapshot(ledger.toSnapshot(), "gift-set");
+    rejected(
+        restored.decideAll(List.of(new Define("Gift set", withItself)), T0).outcomes().get(0),
+        Rejection.BUNDLE_LISTS_ITSELF);
+  }
+
+  @Test
+  void malformedBundlesAreRefusedWhenTheRequestIsBuilt() {
+    assertThatThrownBy(
+            () -> new Define("Set", List.of(new Component("mug", 1), new Component("mug", 2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mug");
+    assertThatThrownBy(() -> new Component("mug", 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Component(" ", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new Define("Mug").components()).isEmpty();
+    assertThat(new Define("Mug", null)).isEqualTo(new Define("Mug"));
+  }
+
+  @Test
+  void ordinarySkuWithStockHoldsOrIncomingCannotBecomeBundle() {
+    definePolicy(3, StockPolicy.BACKORDER, 5);
+
+    SkuLedger.Batch withStock = ledger.decideAll(List.of(new Define("Gift set", GIFT_SET)), T0);
+    assertThat(withStock.events()).as("not even renamed").isEmpty();
+    rejected(withStock.outcomes().get(0), Rejection.KIND_CHANGE);
+
+    runOne(reserve("r-1", 5));
+    runOne(new Adjust("a-1", -3, AdjustmentReason.DAMAGE));
+    assertThat(ledger.levels()).isEqualTo(levels(0, 0, 0, 0, 5, 0, 0));
+    rejected(runOne(new Define("Blue mug", GIFT_SET)), Rejection.KIND_CHANGE);
+
+    runOne(new Release("r-1"));
+    runOne(new AddIncoming("po-1", 4, null));
+    rejected(runOne(new Define("Blue mug", GIFT_SET)), Rejection.KIND_CHANGE);
+
+    runOne(new ReceiveIncoming("po-1"));
+    runOne(new Adjust("a-2", -4, AdjustmentReason.COUNT));
+    Done bundle = done(runOne(new Define("Blue mug", GIFT_SET)));
+    assertThat(bundle.levels().components()).containsExactlyElementsOf(GIFT_SET);
+  }
+
+  @Test
+  void emptySkuTurnsIntoBundleAndBackWithOneEventPerChange() {
+    runOne(new Define("Blue mug"));
+
+    SkuLedger.Batch toBundle = ledger.decideAll(List.of(new Define("Gift set", GIFT_SET)), T0);
+    assertThat(toBundle.events())
+        .containsExactly(new SkuRenamed("Gift set", T0), new SkuComponentsChanged(GIFT_SET, T0));
+    toBundle.events().forEach(ledger::apply);
+    assertThat(done(toBundle.outcomes().get(0)).created()).isFalse();
+
+    List<Component> reordered = List.of(GIFT_SET.get(1), GIFT_SET.get(0));
+    assertThat(ledger.decideAll(List.of(new Define("Gift set", reordered)), T0).events()).isEmpty();
+
+    List<Component> bigger = List.of(new Component("mug", 4), new Component("saucer", 1));
+    SkuLedger.Batch changed = runBatch(new Define("Gift set", bigger));
+    assertThat(changed.events()).containsExactly(new SkuComponentsChanged(bigger, T0));
+
+    SkuLedger.Batch back = runBatch(new Define("Gift set"));
+    assertThat(back.events()).containsExactly(new SkuComponentsChanged(List.of(), T0));
+    assertThat(ledger.isBundle()).isFalse();
+    assertThat(done(runOne(new Adjust("a-1", 2, AdjustmentReason.RECEIPT))).levels().onHand())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void bundleAvailableIsTheFewestCompleteSetsItsComponentsAllow() {
+    assertThat(Levels.bundleAvailable(GIFT_SET, Map.of("mug", 7L, "saucer", 5L))).isEqualTo(3);
+    assertThat(Levels.bundleAvailable(GIFT_SET, Map.of("mug", 20L, "saucer", 4L))).isEqualTo(4);
+    assertThat(Levels.bundleAvailable(GIFT_SET, Map.of("mug", 1L, "saucer", 5L))).isZero();
+    assertThat(Levels.bundleAvailable(GIFT_SET, Map.of("mug", 8L))).as("missing").isZero();
+    assertThat(Levels.bundleAvailable(GIFT_SET, Map.of("mug", 8L, "saucer", -2L))).isZero();
+    assertThatThrownBy(() -> Levels.bundleAvailable(List.of(), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // Stock policies, owed holds and incoming stock.
+
+  @Test
+  void rejectIsTheDefaultPolicyAndSettingAPolicyIsAnEventOnlyWhenItChanges() {
+    defineWithStock(2);
+    rejected(runOne(reserve("r-1", 3)), Rejection.INSUFFICIENT_STOCK);
+
+    SkuLedger.Batch set = runBatch(new SetPolicy(StockPolicy.BACKORDER, 5));
+
+    assertThat(set.events()).containsExactly(new StockPolicySet(StockPolicy.BACKORDER, 5, T0));
+    assertThat(done(set.outcomes().get(0)).created()).isFalse();
+    SkuLedger.Batch same = ledger.decideAll(List.of(new SetPolicy(StockPolicy.BACKORDER, 5)), T0);
+    assertThat(same.events()).isEmpty();
+    assertThat(done(same.outcomes().get(0)).created()).isFalse();
+    assertThat(ledger.decideAll(List.of(new SetPolicy(StockPolicy.BACKORDER, 6)), T0).events())
+        .hasSize(1);
+    assertThat(done(runOne(reserve("r-1", 3))).reservation().kind()).isEqualTo(HoldKind.BACKORDER);
+  }
+
+  @Test
+  void backorderPolicyAcceptsOwedHoldsUpToTheLimit() {
+    definePolicy(2, StockPolicy.BACKORDER, 5);
+
+    Done first = done(runOne(reserve("r-1", 3)));
+
+    assertThat(first.reservation())
+        .isEqualTo(new Reservation("r-1", 3, "shop-a", null, T0, null, 0, HoldKind.BACKORDER, 0));
+    assertThat(first.levels()).isEqualTo(levels(2, 0, 0, 0, 3, 0, 0));
+    // The 2 on hand are owed to r-1, so r-2 cannot take them and is backordered too.
+    assertThat(done(runOne(reserve("r-2", 2))).reservation().kind()).isEqualTo(HoldKind.BACKORDER);
+    Rejected beyond = rejected(runOne(reserve("r-3", 1)), Rejection.INSUFFICIENT_STOCK);
+    assertThat(beyond.detail()).contains("0 more may be backordered");
+    assertThat(ledger.levels()).isEqualTo(levels(2, 0, 0, 0, 5, 0, 0));
+  }
+
+  @Test
+  void owedHoldsTakeNoOnHandButLowerAvailableAndAreFilledInTheSameBatchAsTheStock() {
+    definePolicy(10, StockPolicy.BACKORDER, 10);
+    assertThat(done(runOne(reserve("r-1", 8))).reservation().kind()).isEqualTo(HoldKind.STOCK);
+    Reservation owed = done(runOne(reserve("r-2", 5))).reservation();
+    assertThat(owed.kind()).isEqualTo(HoldKind.BACKORDER);
+    assertThat(owed.availableAfter()).isZero();
+    assertThat(ledger.levels()).isEqualTo(levels(10, 8, 0, 0, 5, 0, 0));
+
+    SkuLedger.Batch arrival =
+        ledger.decideAll(List.of(new Adjust("a-1", 3, AdjustmentReason.RECEIPT)), T0);
+
+    assertThat(arrival.events())
+        .containsExactly(
+            new StockAdjusted("a-1", 3, AdjustmentReason.RECEIPT, T0),
+            new HoldsFilled(List.of("r-2"), 5, 0, T0));
+    Reservation filled = new Reservation("r-2", 5, "shop-a", null, T0, null, 0, HoldKind.STOCK, 0);
+    assertThat(arrival.filledHolds()).containsExactly(filled);
+    Levels after = levels(13, 13, 0, 0, 0, 0, 0);
+    assertThat(done(arrival.outcomes().get(0)).levels()).isEqualTo(after);
+    arrival.events().forEach(ledger::apply);
+    assertThat(ledger.levels()).isEqualTo(after);
+    assertThat(ledger.activeReservations().get("r-2")).isEqualTo(filled);
+    // A retry of the adjustment is answered like the first time, fill included.
+    SkuLedger.Batch retry =
+        ledger.decideAll(List.of(new Adjust("a-1", 3, AdjustmentReason.RECEIPT)), T0);
+    assertThat(retry.events()).isEmpty();
+    assertThat(done(retry.outcomes().get(0)).levels()).isEqualTo(after);
+    assertThat(
+            SkuLedger.fromSnapshot(ledger.toSnapshot())
+                .decideAll(List.of(new Adjust("a-1", 3, AdjustmentReason.RECEIPT)), T0)
+                .outcomes())
+        .containsExactly(retry.outcomes().get(0));
+  }
+
+  @Test
+  void fillingIsStrictlyFirstInFirstOut() {
+    definePolicy(0, StockPolicy.BACKORDER, 20);
+    runOne(reserve("big", 5));
+    runOne(reserve("small", 1));
+
+    // Room for the small hold but not for the older big one: nothing is filled.
+    SkuLedger.Batch three = runBatch(new Adjust("a-1", 3, AdjustmentReason.RECEIPT));
+    assertThat(three.events()).hasExactlyElementsOfTypes(StockAdjusted.class);
+    assertThat(three.filledHolds()).isEmpty();
+    assertThat(ledger.levels()).isEqualTo(levels(3, 0, 0, 0, 6, 0, 0));
+
+    SkuLedger.Batch five = runBatch(new Adjust("a-2", 2, AdjustmentReason.RECEIPT));
+    assertThat(five.events()).contains(new HoldsFilled(List.of("big"), 5, 0, T0));
+    assertThat(ledger.levels()).isEqualTo(levels(5, 5, 0, 0, 1, 0, 0));
+
+    runBatch(new Adjust("a-3", 1, AdjustmentReason.RECEIPT));
+    assertThat(ledger.levels()).isEqualTo(levels(6, 6, 0, 0, 0, 0, 0));
+    assertThat(ledger.activeReservations().keySet()).containsExactly("big", "small");
+    assertThat(ledger.activeReservations().values())
+        .extracting(Reservation::kind)
+        .containsOnly(HoldKind.STOCK);
+  }
+
+  @Test
+  void releasingTheOldestOwedHoldLetsTheNextBeFilledInTheSameBatch() {
+    definePolicy(0, StockPolicy.BACKORDER, 20);
+    runOne(reserve("big", 5));
+    runOne(reserve("small", 1));
+    runOne(new Adjust("a-1", 3, AdjustmentReason.RECEIPT));
+
+    SkuLedger.Batch batch = runBatch(new Release("big"));
+
+    assertThat(batch.events())
+        .containsExactly(
+            new ReservationReleased("big", 5, HoldKind.BACKORDER, T0),
+            new HoldsFilled(List.of("small"), 1, 0, T0));
+    assertThat(done(batch.outcomes().get(0)).levels()).isEqualTo(levels(3, 1, 0, 2, 0, 0, 0));
+  }
+
+  @Test
+  void fillingKeepsSafetyStockAndLoweringItFillsOwedHolds() {
+    definePolicy(0, StockPolicy.BACKORDER, 10);
+    runOne(new SetSafetyStock(2));
+    runOne(reserve("r-1", 3));
+    runOne(new Adjust("a-1", 4, AdjustmentReason.RECEIPT));
+    assertThat(ledger.levels()).isEqualTo(levels(4, 0, 2, 0, 3, 0, 0));
+
+    SkuLedger.Batch lowered = runBatch(new SetSafetyStock(1));
+
+    assertThat(lowered.events())
+        .containsExactly(new SafetyStockSet(1, T0), new HoldsFilled(List.of("r-1"), 3, 0, T0));
+    assertThat(ledger.levels()).isEqualTo(levels(4, 3, 1, 0, 0, 0, 0));
+  }
+
+  @Test
+  void owedHoldsExpireAndAreReleasedLikeOthers() {
+    definePolicy(0, StockPolicy.BACKORDER, 10);
+    run(T0, new Reserve("r-1", 2, "shop-a", 60L));
+    run(T0, reserve("r-2", 3));
+    Instant due = T0.plusSeconds(60);
+
+    SkuLedger.Batch expired = ledger.decideAll(List.of(SkuRequest.ExpireDue.INSTANCE), due);
+
+    assertThat(expired.events())
+        .containsExactly(new ReservationExpired("r-1", 2, HoldKind.BACKORDER, due));
+    expired.events().forEach(ledger::apply);
+    assertThat(ledger.backordered()).isEqualTo(3);
+    runOne(new Release("r-2"));
+    assertThat(ledger.levels()).isEqualTo(levels(0, 0, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void leavingBackorderKeepsWhatIsOwedButAcceptsNoMore() {
+    definePolicy(0, StockPolicy.BACKORDER, 10);
+    runOne(reserve("r-1", 4));
+    runOne(new SetPolicy(StockPolicy.REJECT, 0));
+
+    rejected(runOne(reserve("r-2", 1)), Rejection.INSUFFICIENT_STOCK);
+    assertThat(ledger.backordered()).isEqualTo(4);
+    runOne(new Adjust("a-1", 4, AdjustmentReason.RECEIPT));
+    assertThat(ledger.activeReservations().get("r-1").kind()).isEqualTo(HoldKind.STOCK);
+  }
+
+  @Test
+  void preorderPolicyPromisesIncomingStockAndReceiptFillsThePromises() {
+    definePolicy(0, StockPolicy.PREORDER, 0);
+    Instant expected = T0.plusSeconds(86_400);
+    rejected(runOne(reserve("r-0", 1)), Rejection.INSUFFICIENT_STOCK);
+
+    SkuLedger.Batch announced = runBatch(new AddIncoming("po-1", 10, expected));
+    assertThat(announced.events()).containsExactly(new IncomingAdded("po-1", 10, expected, T0));
+    assertThat(done(announced.outcomes().get(0)).levels()).isEqualTo(levels(0, 0, 0, 0, 0, 0, 10));
+
+    assertThat(done(runOne(reserve("r-1", 6))).reservation().kind()).isEqualTo(HoldKind.PREORDER);
+    Rejected beyond = rejected(runOne(reserve("r-2", 5)), Rejection.INSUFFICIENT_STOCK);
+    assertThat(beyond.detail()).contains("4 incoming not yet promised");
+    assertThat(done(runOne(reserve("r-2", 4))).reservation().kind()).isEqualTo(HoldKind.PREORDER);
+    assertThat(ledger.levels()).isEqualTo(levels(0, 0, 0, 0, 0, 10, 10));
+
+    SkuLedger.Batch arrival = runBatch(new ReceiveIncoming("po-1"));
+
+    assertThat(arrival.events())
+        .containsExactly(
+            new IncomingReceived("po-1", 10, T0),
+            new HoldsFilled(List.of("r-1", "r-2"), 0, 10, T0));
+    assertThat(done(arrival.outcomes().get(0)).created()).isTrue();
+    assertThat(ledger.levels()).isEqualTo(levels(10, 10, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void incomingIsIdempotentByIdAndAnIdReusedWithAnotherBodyIsRejected() {
+    defineWithStock(1);
+    Instant expected = T0.plusSeconds(3600);
+    runOne(new AddIncoming("po-1", 5, expected));
+
+    SkuLedger.Batch again = ledger.decideAll(List.of(new AddIncoming("po-1", 5, expected)), T0);
+
+    assertThat(again.events()).isEmpty();
+    assertThat(done(again.outcomes().get(0)).created()).isFalse();
+    rejected(runOne(new AddIncoming("po-1", 6, expected)), Rejection.ID_REUSED);
+    rejected(runOne(new AddIncoming("po-1", 5, null)), Rejection.ID_REUSED);
+    runOne(new ReceiveIncoming("po-1"));
+    SkuLedger.Batch afterReceipt =
+        ledger.decideAll(List.of(new AddIncoming("po-1", 5, expected)), T0);
+    assertThat(afterReceipt.events()).isEmpty();
+    assertThat(done(afterReceipt.outcomes().get(0)).created()).isFalse();
+    rejected(runOne(new AddIncoming("po-1", 5, T0)), Rejection.ID_REUSED);
+    assertThat(ledger.levels()).isEqualTo(levels(6, 0, 0, 6, 0, 0, 0));
+  }
+
+  @Test
+  void receivingRaisesOnHandOnceAndAnUnknownDeliveryIsNotFound() {
+    defineWithStock(1);
+    runOne(new AddIncoming("po-1", 5, null));
+
+    assertThat(done(runOne(new ReceiveIncoming("po-1"))).levels())
+        .isEqualTo(levels(6, 0, 0, 6, 0, 0, 0));
+
+    SkuLedger.Batch retry = ledger.decideAll(List.of(new ReceiveIncoming("po-1")), T0);
+    assertThat(retry.events()).isEmpty();
+    assertThat(done(retry.outcomes().get(0)).created()).isFalse();
+    assertThat(ledger.onHand()).isEqualTo(6);
+    Rejected unknown = rejected(runOne(new ReceiveIncoming("po-2")), Rejection.INCOMING_NOT_FOUND);
+    assertThat(unknown.levels()).isEqualTo(ledger.levels());
+  }
+
+  @Test
+  void owedHoldCannotBeShippedUntilItIsFilled() {
+    definePolicy(0, StockPolicy.BACKORDER, 5);
+    runOne(reserve("r-1", 2));
+
+    rejected(runOne(new Commit("r-1")), Rejection.NOT_IN_STOCK);
+    rejected(runOne(new Commit("r-1", 1L, "c-1")), Rejection.NOT_IN_STOCK);
+    runOne(new Adjust("a-1", 2, AdjustmentReason.RECEIPT));
+    assertThat(done(runOne(new Commit("r-1", 1L, "c-1"))).created()).isTrue();
+    assertThat(ledger.levels()).isEqualTo(levels(1, 1, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void returnedUnitsRaiseOnHandAndFillBackorders() {
+    definePolicy(0, StockPolicy.BACKORDER, 5);
+    runOne(reserve("r-1", 1));
+
+    SkuLedger.Batch returned = runBatch(new Adjust("ret-1", 2, AdjustmentReason.RETURN));
+
+    assertThat(returned.events())
+        .containsExactly(
+            new StockAdjusted("ret-1", 2, AdjustmentReason.RETURN, T0),
+            new HoldsFilled(List.of("r-1"), 1, 0, T0));
+    assertThat(ledger.levels()).isEqualTo(levels(2, 1, 0, 1, 0, 0, 0));
+  }
+
+  // Partial commits.
+
+  @Test
+  void partialCommitShipsPartOfAHoldWhichStaysOpenUntilEmpty() {
+    defineWithStock(10);
+    Reservation placed = done(runOne(reserve("r-1", 5))).reservation();
+
+    SkuLedger.Batch part = runBatch(new Commit("r-1", 2L, "c-1"));
+
+    assertThat(part.events()).containsExactly(new ReservationCommitted("r-1", "c-1", 2, 3, T0));
+    assertThat(((ReservationCommitted) part.events().get(0)).closed()).isFalse();
+    Done first = done(part.outcomes().get(0));
+    assertThat(first.created()).isTrue();
+    assertThat(first.reservation()).isEqualTo(placed);
+    assertThat(first.levels()).isEqualTo(levels(8, 3, 0, 5, 0, 0, 0));
+    assertThat(ledger.activeReservations().get("r-1"))
+        .isEqualTo(new Reservation("r-1", 3, "shop-a", null, T0, null, 5, HoldKind.STOCK, 2));
+
+    SkuLedger.Batch rest = runBatch(new Commit("r-1", 3L, "c-2"));
+
+    ReservationCommitted last = (ReservationCommitted) rest.events().get(0);
+    assertThat(last).isEqualTo(new ReservationCommitted("r-1", "c-2", 3, 0, T0));
+    assertThat(last.closed()).isTrue();
+    assertThat(ledger.activeReservations()).isEmpty();
+    assertThat(ledger.levels()).isEqualTo(levels(5, 0, 0, 5, 0, 0, 0));
+    rejected(runOne(new Release("r-1")), Rejection.RESERVATION_CLOSED);
+    // A retried reservation is still recognised by what it first asked for.
+    assertThat(done(runOne(reserve("r-1", 5))).created()).isFalse();
+    rejected(runOne(reserve("r-1", 3)), Rejection.ID_REUSED);
+  }
+
+  @Test
+  void retriedCommitIdIsAnsweredWithTheFirstOutcomeAndAReusedOneIsRejected() {
+    defineWithStock(10);
+    runOne(reserve("r-1", 5));
+    runOne(reserve("r-2", 2));
+    Done first = done(runOne(new Commit("r-1", 2L, "c-1")));
+    runOne(new Adjust("a-1", 4, AdjustmentReason.RECEIPT));
+
+    SkuLedger.Batch retry = ledger.decideAll(List.of(new Commit("r-1", 2L, "c-1")), T0);
+
+    assertThat(retry.events()).isEmpty();
+    Done answer = done(retry.outcomes().get(0));
+    assertThat(answer.created()).isFalse();
+    assertThat(answer.levels()).isEqualTo(first.levels());
+    assertThat(answer.reservation()).isEqualTo(first.reservation());
+    rejected(runOne(new Commit("r-1", 3L, "c-1")), Rejection.ID_REUSED);
+    rejected(runOne(new Commit("r-2", 2L, "c-1")), Rejection.ID_REUSED);
+    // The first commit left units in the hold, so "all of it" is a different request.
+    rejected(runOne(new Commit("r-1", null, "c-1")), Rejection.ID_REUSED);
+    assertThat(ledger.levels()).isEqualTo(levels(12, 5, 0, 7, 0, 0, 0));
+  }
+
+  @Test
+  void commitIdIsRememberedAfterItsHoldIsClosed() {
+    defineWithStock(10);
+    runOne(reserve("r-1", 5));
+    Done whole = done(runOne(new Commit("r-1", null, "c-1")));
+    runOne(new Adjust("a-1", 1, AdjustmentReason.RECEIPT));
+
+    Done retried = done(runOne(new Commit("r-1", null, "c-1")));
+    assertThat(retried.created()).isFalse();
+    assertThat(retried.levels()).isEqualTo(whole.levels());
+    // The same shipment given by its size is the same request.
+    assertThat(done(runOne(new Commit("r-1", 5L, "c-1"))).created()).isFalse();
+    rejected(runOne(new Commit("r-1", 4L, "c-1")), Rejection.ID_REUSED);
+
+    runOne(reserve("r-2", 4));
+    runOne(new Commit("r-2", 1L, "c-2"));
+    runOne(new Release("r-2"));
+    assertThat(done(runOne(new Commit("r-2", 1L, "c-2"))).created()).isFalse();
+    rejected(runOne(new Commit("r-2", 1L, "c-3")), Rejection.RESERVATION_CLOSED);
+    assertThat(ledger.onHand()).isEqualTo(5);
+  }
+
+  @Test
+  void commitBeyondWhatTheHoldHasIsRejectedAndChangesNothing() {
+    defineWithStock(10);
+    runOne(reserve("r-1", 5));
+    runOne(new Commit("r-1", 2L, "c-1"));
+    Levels before = ledger.levels();
+
+    SkuLedger.Batch batch = ledger.decideAll(List.of(new Commit("r-1", 4L, "c-2")), T0);
+
+    assertThat(batch.events()).isEmpty();
+    Rejected rejected = rejected(batch.outcomes().get(0), Rejection.EXCEEDS_HOLD);
+    assertThat(rejected.detail()).contains("4").contains("3");
+    assertThat(rejected.levels()).isEqualTo(before);
+    // The rejected commitId is not remembered: a corrected request with it is accepted.
+    assertThat(done(runOne(new Commit("r-1", 3L, "c-2"))).created()).isTrue();
+    assertThat(ledger.activeReservations()).isEmpty();
+  }
+
+  @Test
+  void releaseOrWholeCommitAfterAPartialCommitTakesTheRest() {
+    defineWithStock(10);
+    runOne(reserve("r-1", 5));
+    runOne(reserve("r-2", 4));
+    runOne(new Commit("r-1", 2L, "c-1"));
+    runOne(new Commit("r-2", 1L, "c-2"));
+
+    SkuLedger.Batch release = runBatch(new Release("r-1"));
+    assertThat(release.events())
+        .containsExactly(new ReservationReleased("r-1", 3, HoldKind.STOCK, T0));
+
+    SkuLedger.Batch ship = runBatch(new Commit("r-2"));
+    assertThat(ship.events()).containsExactly(new ReservationCommitted("r-2", null, 3, 0, T0));
+    assertThat(ledger.levels()).isEqualTo(levels(4, 0, 0, 4, 0, 0, 0));
+    assertThat(done(runOne(new Commit("r-2"))).created()).isFalse();
+    rejected(runOne(new Commit("r-2", 1L, "c-9")), Rejection.RESERVATION_CLOSED);
+  }
+
+  @Test
+  void newRequestsRefuseValuesThatCouldCorruptTheLedger() {
+    assertThatThrownBy(() -> new Commit("r-1", 0L, "c-1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Commit("r-1", 2L, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("commitId");
+    assertThat(new Commit("r-1")).isEqualTo(new Commit("r-1", null, null));
+    assertThatThrownBy(() -> new SetPolicy(StockPolicy.BACKORDER, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SetPolicy(null, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AddIncoming("po-1", 0, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // Batches and snapshots with the new state.
+
+  @Test
+  void decideAllLeavesOwedHoldsIncomingAndCommitMemoryUntouched() {
+    definePolicy(2, StockPolicy.BACKORDER, 10);
+    runOne(reserve("r-1", 2));
+    runOne(reserve("r-2", 3));
+    runOne(new AddIncoming("po-1", 4, null));
+    SkuLedger.Snapshot before = ledger.toSnapshot();
+
+    SkuLedger.Batch batch =
+        ledger.decideAll(
+            List.of(
+                new Commit("r-1", 1L, "c-1"),
+                new ReceiveIncoming("po-1"),
+                new SetPolicy(StockPolicy.PREORDER, 0),
+                new AddIncoming("po-2", 3, null),
+                reserve("r-3", 3),
+                new Release("r-1")),
+            T0);
+
+    assertThat(batch.events())
+        .hasExactlyElementsOfTypes(
+            ReservationCommitted.class,
+            IncomingReceived.class,
+            HoldsFilled.class,
+            StockPolicySet.class,
+            IncomingAdded.class,
+            ReservationsPlaced.class,
+            ReservationReleased.class);
+    assertThat(done(batch.outcomes().get(4)).reservation().kind()).isEqualTo(HoldKind.PREORDER);
+    assertThat(batch.filledHolds()).extracting(Reservation::reservationId).containsExactly("r-2");
+    assertThat(ledger.toSnapshot()).isEqualTo(before);
+    assertThat(ledger.activeReservations().get("r-2").kind()).isEqualTo(HoldKind.BACKORDER);
+    assertThat(ledger.levels()).isEqualTo(levels(2, 2, 0, 0, 3, 0, 4));
+  }
+
+  @Test
+  void snapshotRoundTripPreservesPolicyOwedHoldsIncomingAndTheNewIdMemories() {
+    ledger = SkuLedger.empty("blue-mug");
+    definePolicy(4, StockPolicy.BACKORDER, 10);
+    runOne(reserve("r-1", 3));
+    runOne(new Commit("r-1", 1L, "c-1"));
+    runOne(reserve("r-2", 4));
+    runOne(new AddIncoming("po-1", 6, T0.plusSeconds(60)));
+    runOne(new AddIncoming("po-2", 2, null));
+    runOne(new ReceiveIncoming("po-2"));
+
+    SkuLedger restored = SkuLedger.fromSnapshot(ledger.toSnapshot(), "blue-mug");
+
+    assertThat(restored.levels()).isEqualTo(ledger.levels());
+    assertThat(restored.levels()).isEqualTo(levels(5, 2, 0, 0, 4, 0, 6));
+    assertThat(restored.activeReservations()).containsExactlyEntriesOf(ledger.activeReservations());
+    assertThat(restored.toSnapshot()).isEqualTo(ledger.toSnapshot());
+    SkuLedger.Batch batch =
+        restored.decideAll(
+            List.of(
+                new Commit("r-1", 1L, "c-1"),
+                new ReceiveIncoming("po-2"),
+                new AddIncoming("po-1", 6, T0.plusSeconds(60)),
+                new Define("Blue mug", List.of(new Component("blue-mug", 1))),
+                reserve("r-3", 6),
+                reserve("r-4", 1)),
+            T0);
+    assertThat(batch.events()).hasSize(1);
+    assertThat(done(batch.outcomes().get(0)).created()).isFalse();
+    assertThat(done(batch.outcomes().get(1)).created()).isFalse();
+    assertThat(done(batch.outcomes().get(2)).created()).isFalse();
+    rejected(batch.outcomes().get(3), Rejection.BUNDLE_LISTS_ITSELF);
+    assertThat(done(batch.outcomes().get(4)).reservation().kind()).isEqualTo(HoldKind.BACKORDER);
+    rejected(batch.outcomes().get(5), Rejection.INSUFFICIENT_STOCK);
+  }
+
+  @Test
+  void valuesStoredBeforeTheseFeaturesReadAsAnOrdinarySkuWithHoldsOnStock() {
+    Reservation old = new Reservation("r-1", 2, "shop-a", null, T0, null, 1, null, 0);
+    assertThat(old.kind()).isEqualTo(HoldKind.STOCK);
+    assertThat(new SkuDefined("Blue mug", null, T0)).isEqualTo(new SkuDefined("Blue mug", T0));
+    assertThat(new ReservationCommitted("r-1", 2, T0).closed()).isTrue();
+    assertThat(new ReservationReleased("r-1", 2, null, T0).kind()).isEqualTo(HoldKind.STOCK);
+    SkuLedger.Snapshot snapshot =
+        new SkuLedger.Snapshot(
+            true,
+            "Blue mug",
+            3,
+            0,
+            List.of(old),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            0,
+            null,
+            null,
+            null);
+
+    SkuLedger restored = SkuLedger.fromSnapshot(snapshot);
+
+    assertThat(restored.levels()).isEqualTo(new Levels("Blue mug", 3, 2, 0, 1));
+    rejected(
+        restored.decideAll(List.of(reserve("r-2", 2)), T0).outcomes().get(0),
+        Rejection.INSUFFICIENT_STOCK);
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,18 +34,28 @@ public final class JsonBody {
       throw new ApiException(
           Problem.of(400, "malformed-json", "Malformed JSON", "The body is not valid JSON."));
     }
-    if (!(tree instanceof ObjectNode object)) {
+    if (!(tree instanceof ObjectNode)) {
       throw invalid("The body must be a JSON object.");
     }
-    List<String> unknown = new ArrayList<>();
-    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!allowed.contains(name)) {
-        unknown.add(name);
-      }
+    return of(tree, "body", allowed);
+  }
+
+  /** A nested object, checked like a body; {@code where} names it in messages. */
+  public static JsonBody of(JsonNode node, String where, Set<String> allowed) {
+    if (!(node instanceof ObjectNode object)) {
+      throw invalid("'" + where + "' must be a JSON object.");
     }
+    List<String> unknown = new ArrayList<>();
+    object
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!allowed.contains(name)) {
+                unknown.add(name);
+              }
+            });
     if (!unknown.isEmpty()) {
-      throw invalid("Unknown field(s): " + String.join(", ", unknown) + ".");
+      throw invalid("Unknown field(s) in '" + where + "': " + String.join(", ", unknown) + ".");
     }
     return new JsonBody(object);
   }

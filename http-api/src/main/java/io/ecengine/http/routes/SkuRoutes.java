@@ -1,7 +1,9 @@
 package io.ecengine.http.routes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecengine.engine.sku.AdjustmentReason;
+import io.ecengine.engine.sku.Component;
 import io.ecengine.engine.sku.Levels;
 import io.ecengine.engine.sku.Reservation;
 import io.ecengine.engine.sku.SkuEntity;
@@ -10,6 +12,7 @@ import io.ecengine.engine.sku.SkuOutcome;
 import io.ecengine.engine.sku.SkuOutcome.Done;
 import io.ecengine.engine.sku.SkuOutcome.Rejected;
 import io.ecengine.engine.sku.SkuRequest;
+import io.ecengine.engine.sku.StockPolicy;
 import io.ecengine.http.api.Access;
 import io.ecengine.http.api.ApiException;
 import io.ecengine.http.api.Call;
@@ -22,6 +25,8 @@ import io.ecengine.persistence.SkuSummaries;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +76,10 @@ public final class SkuRoutes {
         new Endpoint("GET", "/v1/skus/{sku}", Access.TENANT, this::get),
         new Endpoint("POST", "/v1/skus/{sku}/adjustments", Access.TENANT, this::adjust),
         new Endpoint("PUT", "/v1/skus/{sku}/safety-stock", Access.TENANT, this::safetyStock),
+        new Endpoint("PUT", "/v1/skus/{sku}/policy", Access.TENANT, this::policy),
+        new Endpoint("POST", "/v1/skus/{sku}/incoming", Access.TENANT, this::incoming),
+        new Endpoint(
+            "POST", "/v1/skus/{sku}/incoming/{incomingId}/receipt", Access.TENANT, this::receipt),
         new Endpoint("POST", "/v1/skus/{sku}/reservations", Access.TENANT, this::reserve),
         new Endpoint(
             "DELETE", "/v1/skus/{sku}/reservations/{reservationId}", Access.TENANT, this::release),
@@ -82,21 +91,79 @@ public final class SkuRoutes {
   }
 
   private CompletionStage<Reply> define(Call call) {
-    JsonBody body = JsonBody.parse(json, call.body(), Set.of("name"));
+    JsonBody body = JsonBody.parse(json, call.body(), Set.of("name", "components"));
     String name = Ids.checkName("name", body.requiredText("name"));
-    return submit(call, new SkuRequest.Define(name))
-        .thenApply(
-            done -> {
-              Map<String, Object> view = skuView(sku(call), done.levels());
-              return done.created()
-                  ? Reply.created(view, "/v1/skus/" + encode(sku(call)))
-                  : Reply.ok(view);
-            });
+    List<Component> components = components(body.raw("components"));
+    return submit(call, new SkuRequest.Define(name, components))
+        .thenCompose(
+            done ->
+                withBundleAvailable(call, done.levels())
+                    .thenApply(
+                        view ->
+                            done.created()
+                                ? Reply.created(view, "/v1/skus/" + encode(sku(call)))
+                                : Reply.ok(view)));
+  }
+
+  private static List<Component> components(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray() || node.size() > 50) {
+      throw JsonBody.invalid("'components' must be an array of at most 50 components.");
+    }
+    List<Component> components = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (JsonNode item : node) {
+      JsonBody c = JsonBody.of(item, "components[]", Set.of("sku", "quantity"));
+      String sku = Ids.check("sku", c.requiredText("sku"));
+      if (!seen.add(sku)) {
+        throw JsonBody.invalid("Component " + sku + " is listed twice.");
+      }
+      components.add(new Component(sku, c.requiredLong("quantity", 1, 10_000)));
+    }
+    return components;
   }
 
   private CompletionStage<Reply> get(Call call) {
+    return ask(call, SkuEntity.Get::new)
+        .thenCompose(done -> withBundleAvailable(call, done.levels()))
+        .thenApply(Reply::ok);
+  }
+
+  /**
+   * The view of a SKU; for a bundle its available is computed from its components' current levels
+   * (a bundle holds no stock of its own).
+   */
+  private CompletionStage<Map<String, Object>> withBundleAvailable(Call call, Levels levels) {
     String sku = sku(call);
-    return ask(call, SkuEntity.Get::new).thenApply(done -> Reply.ok(skuView(sku, done.levels())));
+    if (levels.components().isEmpty()) {
+      return CompletableFuture.completedFuture(skuView(sku, levels));
+    }
+    Map<String, CompletableFuture<SkuOutcome>> parts = new LinkedHashMap<>();
+    for (Component component : levels.components()) {
+      parts.put(
+          component.sku(),
+          sharding
+              .entityRefFor(
+                  SkuEntity.TYPE_KEY, new SkuId(call.tenantId(), component.sku()).entityId())
+              .<SkuOutcome>ask(SkuEntity.Get::new, askTimeout)
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            all -> {
+              Map<String, Long> available = new LinkedHashMap<>();
+              parts.forEach(
+                  (component, outcome) -> {
+                    if (outcome.join() instanceof Done done) {
+                      available.put(component, done.levels().available());
+                    }
+                  });
+              Map<String, Object> view = skuView(sku, levels);
+              view.put("available", Levels.bundleAvailable(levels.components(), available));
+              return view;
+            });
   }
 
   private CompletionStage<Reply> adjust(Call call) {
@@ -123,6 +190,40 @@ public final class SkuRoutes {
     JsonBody body = JsonBody.parse(json, call.body(), Set.of("quantity"));
     long quantity = body.requiredLong("quantity", 0, MAX_QUANTITY);
     return submit(call, new SkuRequest.SetSafetyStock(quantity))
+        .thenApply(done -> Reply.ok(skuView(sku(call), done.levels())));
+  }
+
+  private CompletionStage<Reply> policy(Call call) {
+    JsonBody body = JsonBody.parse(json, call.body(), Set.of("policy", "backorderLimit"));
+    StockPolicy policy;
+    try {
+      policy = StockPolicy.valueOf(body.requiredText("policy").toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw JsonBody.invalid("'policy' must be one of reject, backorder, preorder.");
+    }
+    long limit = body.optionalLong("backorderLimit", 0, MAX_QUANTITY).orElse(0L);
+    return submit(call, new SkuRequest.SetPolicy(policy, limit))
+        .thenApply(done -> Reply.ok(skuView(sku(call), done.levels())));
+  }
+
+  private CompletionStage<Reply> incoming(Call call) {
+    JsonBody body =
+        JsonBody.parse(json, call.body(), Set.of("incomingId", "quantity", "expectedAt"));
+    String incomingId = Ids.check("incomingId", body.requiredText("incomingId"));
+    long quantity = body.requiredLong("quantity", 1, MAX_QUANTITY);
+    Instant expectedAt;
+    try {
+      expectedAt = Instant.parse(body.requiredText("expectedAt"));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw JsonBody.invalid("'expectedAt' must be an instant like 2026-12-24T09:00:00Z.");
+    }
+    return submit(call, new SkuRequest.AddIncoming(incomingId, quantity, expectedAt))
+        .thenApply(done -> Reply.ok(skuView(sku(call), done.levels())));
+  }
+
+  private CompletionStage<Reply> receipt(Call call) {
+    String incomingId = Ids.check("incomingId", call.param("incomingId"));
+    return submit(call, new SkuRequest.ReceiveIncoming(incomingId))
         .thenApply(done -> Reply.ok(skuView(sku(call), done.levels())));
   }
 
@@ -193,7 +294,7 @@ public final class SkuRoutes {
             });
   }
 
-  private static int limit(String text) {
+  static int limit(String text) {
     try {
       int limit = Integer.parseInt(text);
       if (limit >= 1 && limit <= 1000) {
@@ -262,6 +363,19 @@ public final class SkuRoutes {
       case RESERVATION_CLOSED ->
           Problem.conflict("reservation-closed", "The reservation is closed", rejected.detail());
       case OVERLOADED -> Problem.unavailable("overloaded", rejected.detail());
+      case BUNDLE_HAS_NO_STOCK ->
+          Problem.conflict(
+              "bundle-has-no-stock", "A bundle holds no stock of its own", rejected.detail());
+      case BUNDLE_LISTS_ITSELF ->
+          Problem.of(400, "invalid-request", "The request is not valid", rejected.detail());
+      case KIND_CHANGE ->
+          Problem.conflict(
+              "kind-change", "A SKU with stock cannot become a bundle", rejected.detail());
+      case INCOMING_NOT_FOUND -> Problem.notFound("incoming-not-found", rejected.detail());
+      case NOT_IN_STOCK ->
+          Problem.conflict("not-in-stock", "The hold is owed, not on stock", rejected.detail());
+      case EXCEEDS_HOLD ->
+          Problem.conflict("exceeds-hold", "More than the hold has", rejected.detail());
     };
   }
 
@@ -273,6 +387,10 @@ public final class SkuRoutes {
     view.put("reserved", levels.reserved());
     view.put("safetyStock", levels.safetyStock());
     view.put("available", levels.available());
+    view.put("backordered", levels.backordered());
+    view.put("preordered", levels.preordered());
+    view.put("incoming", levels.incoming());
+    view.put("components", levels.components());
     return view;
   }
 
@@ -281,6 +399,7 @@ public final class SkuRoutes {
     view.put("reservationId", r.reservationId());
     view.put("sku", sku);
     view.put("quantity", r.quantity());
+    view.put("kind", r.kind().name());
     view.put("channelId", r.channelId());
     view.put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString());
     view.put("available", r.availableAfter());

@@ -1,0 +1,29 @@
+package io.ecengine.engine.sku;
+
+import java.util.List;
+
+/**
+ * Learns that a SKU has more to sell or filled owed holds, so that other parts of the engine (order
+ * allocation, stock push) can react without the SKU knowing them.
+ *
+ * <p>The SKU calls it on its own thread right after the write that changed the stock is durable,
+ * and only then: after a write whose events raised {@code available}, or that turned owed holds
+ * into holds on stock. Implementations must return at once (hand the news to an actor or a queue)
+ * and must not throw; a failure is logged and otherwise ignored.
+ *
+ * <p>Delivery is at most once: if the node crashes between the write and the call, that
+ * notification is lost and recovery does not repeat it. Consumers therefore also need their own
+ * periodic check of the state they wait for.
+ */
+@FunctionalInterface
+public interface StockListener {
+
+  /**
+   * {@code levels} are the SKU's figures after the write; {@code filledHolds} are the owed holds
+   * the write turned into holds on stock, oldest first, or empty.
+   */
+  void stockChanged(SkuId sku, Levels levels, List<Reservation> filledHolds);
+
+  /** Ignores every change. */
+  StockListener NONE = (sku, levels, filledHolds) -> {};
+}
