@@ -9,15 +9,20 @@ import io.ecengine.engine.order.WaitlistEntity;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.http.api.ApiHandler;
 import io.ecengine.http.api.Endpoint;
+import io.ecengine.http.routes.ChannelRoutes;
 import io.ecengine.http.routes.OperationsRoutes;
 import io.ecengine.http.routes.OrderRoutes;
 import io.ecengine.http.routes.SkuRoutes;
 import io.ecengine.http.routes.TenantRoutes;
+import io.ecengine.persistence.AllocationRuleStore;
 import io.ecengine.persistence.ChannelSlas;
+import io.ecengine.persistence.ChannelStore;
 import io.ecengine.persistence.Database;
 import io.ecengine.persistence.DatabaseSettings;
+import io.ecengine.persistence.ListingStore;
 import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
+import io.ecengine.persistence.SecretBox;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.TenantStore;
@@ -120,12 +125,26 @@ public final class Server implements AutoCloseable {
       endpoints.addAll(
           new OperationsRoutes(() -> ready(system, database), metrics, blocking).endpoints());
       endpoints.addAll(new TenantRoutes(tenants, json, blocking).endpoints());
-      endpoints.addAll(
+      SkuRoutes skuRoutes =
           new SkuRoutes(
+              ClusterSharding.get(system),
+              askTimeout,
+              json,
+              new SkuSummaries(database.dataSource()),
+              blocking);
+      endpoints.addAll(skuRoutes.endpoints());
+      ChannelStore channels = new ChannelStore(database.dataSource(), SecretBox.fromConfig(config));
+      ChannelSlas slas = new ChannelSlas(database.dataSource());
+      endpoints.addAll(
+          new ChannelRoutes(
                   ClusterSharding.get(system),
                   askTimeout,
                   json,
-                  new SkuSummaries(database.dataSource()),
+                  channels,
+                  new ListingStore(database.dataSource()),
+                  new AllocationRuleStore(database.dataSource()),
+                  slas,
+                  skuRoutes,
                   blocking)
               .endpoints());
       endpoints.addAll(
@@ -134,7 +153,8 @@ public final class Server implements AutoCloseable {
                   askTimeout,
                   json,
                   new OrderSummaries(database.dataSource()),
-                  new ChannelSlas(database.dataSource()),
+                  slas,
+                  channels,
                   blocking)
               .endpoints());
       ApiHandler handler =

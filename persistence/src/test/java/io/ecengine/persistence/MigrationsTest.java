@@ -29,7 +29,18 @@ class MigrationsTest {
           "\"pekko_projection_management\"");
 
   private static final List<String> READ_SIDE_TABLES =
-      List.of("tenants", "api_keys", "sku_summary", "sku_components", "orders", "channel_slas");
+      List.of(
+          "tenants",
+          "api_keys",
+          "sku_summary",
+          "sku_components",
+          "orders",
+          "channel_slas",
+          "channels",
+          "listings",
+          "allocation_rules",
+          "channel_pushes",
+          "webhook_deliveries");
 
   @ParameterizedTest
   @EnumSource(Vendor.class)
@@ -56,7 +67,7 @@ class MigrationsTest {
 
       assertThat(again.success).isTrue();
       assertThat(again.migrationsExecuted).isZero();
-      assertThat(again.initialSchemaVersion).isEqualTo("4");
+      assertThat(again.initialSchemaVersion).isEqualTo("5");
     }
   }
 
@@ -90,6 +101,21 @@ class MigrationsTest {
 
   @ParameterizedTest
   @EnumSource(Vendor.class)
+  void indexesListingsBySkuToFindTheChannelsListingIt(Vendor vendor) throws SQLException {
+    try (TestDatabase db = TestDatabase.migrated(vendor);
+        Connection connection = db.dataSource().getConnection()) {
+      String table = vendor == Vendor.H2 ? "LISTINGS" : "listings";
+      Map<String, List<String>> indexes =
+          indexColumns(connection.getMetaData(), connection.getSchema(), table);
+
+      assertThat(indexes)
+          .containsValue(List.of("tenant_id", "channel_id", "sku"))
+          .containsValue(List.of("tenant_id", "sku"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
   void upgradesSkuRowsWrittenBeforeVersionThree(Vendor vendor) throws SQLException {
     try (TestDatabase db = TestDatabase.unmigrated(vendor)) {
       Database database = db.database();
@@ -109,7 +135,7 @@ class MigrationsTest {
 
       MigrateResult result = database.migrate();
 
-      assertThat(result.migrationsExecuted).isEqualTo(2);
+      assertThat(result.migrationsExecuted).isEqualTo(3);
       assertThat(new SkuSummaries(database.dataSource()).get("acme", "MUG"))
           .contains(new SkuSummaries.SkuSummary("MUG", "Mug", 5, 1, 0, 4));
     }

@@ -126,7 +126,9 @@ public final class Order {
   /** The order id inside a reservation id made by {@link #reservationId}, if it is one. */
   public static Optional<String> orderIdOf(String reservationId) {
     int at = reservationId.lastIndexOf("#a");
-    if (at <= 0 || !reservationId.startsWith(OrderIds.PREFIX)) {
+    if (at <= 0
+        || !reservationId.startsWith(OrderIds.PREFIX)
+        || !reservationId.substring(at + 2).matches("[0-9]+")) {
       return Optional.empty();
     }
     return Optional.of(reservationId.substring(0, at));
@@ -191,7 +193,9 @@ public final class Order {
     if (status == OrderStatus.CANCELLED) {
       return Result.error("The order is cancelled.");
     }
-    if (status != OrderStatus.ALLOCATED && status != OrderStatus.SHIPPED) {
+    if (status != OrderStatus.ALLOCATED
+        && status != OrderStatus.SHIPPED
+        && status != OrderStatus.RETURNED) {
       return Result.error(
           "Only an order whose units are all held from stock can ship; it is " + status + ".");
     }
@@ -204,6 +208,9 @@ public final class Order {
           : Result.ok(remaining);
     }
     for (Map.Entry<String, Long> line : requested.entrySet()) {
+      if (line.getValue() == null || line.getValue() < 1) {
+        return Result.error("Every shipped line needs a quantity of at least 1.");
+      }
       long left = remaining.getOrDefault(line.getKey(), 0L);
       if (line.getValue() > left) {
         return Result.error("Only " + left + " of " + line.getKey() + " remain to ship.");
@@ -217,6 +224,9 @@ public final class Order {
     Map<String, Long> shipped = shipped();
     Map<String, Long> returned = new LinkedHashMap<>(returned());
     for (ReturnLine line : lines) {
+      if (line.quantity() < 1) {
+        return Optional.of("Every returned line needs a quantity of at least 1.");
+      }
       long open = shipped.getOrDefault(line.sku(), 0L) - returned.getOrDefault(line.sku(), 0L);
       if (line.quantity() > open) {
         return Optional.of(

@@ -139,7 +139,8 @@ public final class OrderEntity
   }
 
   /** A saga step finished; {@code failure} set when a SKU could not be reached. */
-  private record StepFinished(Step step, Object result, Throwable failure) implements Command {}
+  private record StepFinished(Step step, Object result, Throwable failure, int incarnation)
+      implements Command {}
 
   /** Start or resume whatever step the stored state says is unfinished. */
   private enum Resume implements Command {
@@ -174,9 +175,20 @@ public final class OrderEntity
   private final String orderId;
   private final String tag;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+
+  /**
+   * The state before the first event. Pekko keeps this one instance and recovers from it again
+   * after a failed write (having already applied the unwritten event), so the event handler never
+   * changes it: the first event goes to a fresh order.
+   */
+  private final Order empty = Order.empty();
+
   private final List<Waiter> waitingForStep = new ArrayList<>();
   private final List<ActorRef<RetryResult>> waitingForRetry = new ArrayList<>();
   private Step inFlight;
+
+  /** Counts recoveries, so a step result from before a restart is recognised as stale. */
+  private int incarnation;
 
   /** Short SKUs of the attempt being compensated, kept until its failure is stored. */
   private List<String> pendingShort;
@@ -245,7 +257,7 @@ public final class OrderEntity
 
   @Override
   public Order emptyState() {
-    return Order.empty();
+    return empty;
   }
 
   @Override
@@ -452,6 +464,9 @@ public final class OrderEntity
     }
     if (order.cancelling()) {
       run(Step.CANCEL, releaseAll(order));
+    } else if (order.status() == OrderStatus.CANCELLED) {
+      answerStepWaiters(order);
+      return Effect().unstashAll();
     } else if (order.attempt() == 0) {
       run(Step.RESOLVE, resolveComponents(order));
     } else if (order.attemptOpen()) {
@@ -470,13 +485,28 @@ public final class OrderEntity
   }
 
   /** Asks this entity to look for the next step, after the current effect is applied. */
+  /**
+   * After (re)covery. A failed write restarts the order from its journal while this object, and so
+   * its fields, live on: callers waiting for a step that may not have been stored are forgotten
+   * (their ask times out and they retry), and results of earlier steps are ignored.
+   */
+  private void recovered(Order order) {
+    incarnation++;
+    inFlight = null;
+    pendingShort = null;
+    waitingForStep.clear();
+    waitingForRetry.clear();
+    kick(order);
+  }
+
   private void kick(Order order) {
     context.getSelf().tell(Resume.INSTANCE);
   }
 
   private void run(Step step, CompletionStage<?> work) {
     inFlight = step;
-    context.pipeToSelf(work, (result, failure) -> new StepFinished(step, result, failure));
+    int current = incarnation;
+    context.pipeToSelf(work, (result, failure) -> new StepFinished(step, result, failure, current));
   }
 
   private Effect<OrderEvent, Order> startAttempt(Order order) {
@@ -488,6 +518,11 @@ public final class OrderEntity
   }
 
   private Effect<OrderEvent, Order> onStepFinished(Order order, StepFinished finished) {
+    if (finished.incarnation() != incarnation) {
+      // A step started before a failed write restarted this order; the stored state decides
+      // again what to do, so its late result is ignored.
+      return Effect().none();
+    }
     inFlight = null;
     if (finished.failure() != null) {
       // Every step is idempotent: after a pause the stored state says what to do again. A failed
@@ -696,7 +731,11 @@ public final class OrderEntity
                 requests.put(
                     sku,
                     new SkuRequest.Commit(
-                        order.currentReservationId(), units, shipment.shipmentId())));
+                        order.currentReservationId(),
+                        units,
+                        // Shipment ids are the caller's; on a SKU they must not meet another
+                        // order's shipment of the same id (one parcel for two orders).
+                        "ship:" + orderId + ":" + shipment.shipmentId())));
     return skus.submitAll(tenantId, requests)
         .thenApply(outcomes -> requireDone(outcomes, "commit shipment " + shipment.shipmentId()))
         .thenApply(done -> shipment.shipmentId());
@@ -772,14 +811,17 @@ public final class OrderEntity
   @Override
   public EventHandler<Order, OrderEvent> eventHandler() {
     return (order, event) -> {
-      order.apply(event);
-      return order;
+      Order next = order == empty ? Order.empty() : order;
+      next.apply(event);
+      return next;
     };
   }
 
   @Override
   public SignalHandler<Order> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::kick).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::recovered)
+        .build();
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -87,6 +88,12 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
 
   /** Read the current levels; answered {@code Done} or {@code Rejected(SKU_NOT_FOUND)}. */
   public record Get(ActorRef<SkuOutcome> replyTo) implements Command {}
+
+  /** Read the units held on stock per channel (for dedicated quotas). */
+  public record GetHeldByChannel(ActorRef<HeldByChannel> replyTo) implements Command {}
+
+  /** Units held on stock per channel id; empty for an undefined SKU. */
+  public record HeldByChannel(Map<String, Long> units) implements CborSerializable {}
 
   /** Write what has queued since the last write. Sent by the entity to itself. */
   enum Flush implements Command {
@@ -189,6 +196,9 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + entityId);
   }
 
+  /** The empty state handed to Pekko; never mutated (see eventHandler). */
+  private final SkuLedger pristine;
+
   private SkuEntity(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
@@ -205,12 +215,13 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     this.tag = TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
     this.shard = shard;
     this.skuId = SkuId.fromEntityId(entityId);
+    this.pristine = SkuLedger.empty(skuId.sku());
     this.listener = listener;
   }
 
   @Override
   public SkuLedger emptyState() {
-    return SkuLedger.empty(skuId.sku());
+    return pristine;
   }
 
   @Override
@@ -219,6 +230,12 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
         .forAnyState()
         .onCommand(Submit.class, this::onSubmit)
         .onCommand(Get.class, this::onGet)
+        .onCommand(
+            GetHeldByChannel.class,
+            (ledger, get) -> {
+              get.replyTo().tell(new HeldByChannel(ledger.heldByChannel()));
+              return Effect().none();
+            })
         .onCommand(Flush.class, this::onFlush)
         .onCommand(ExpiryDue.class, this::onExpiryDue)
         .onCommand(Idle.class, this::onIdle)
@@ -364,8 +381,12 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   @Override
   public EventHandler<SkuLedger, SkuEvent> eventHandler() {
     return (ledger, event) -> {
-      ledger.apply(event);
-      return ledger;
+      // Pekko keeps the empty state it was given and starts every recovery from it, also after
+      // a failed write restarts the entity; the ledger is mutable, so the empty one must never
+      // be changed. The first event moves the state to a ledger of its own.
+      SkuLedger target = ledger == pristine ? SkuLedger.empty(skuId.sku()) : ledger;
+      target.apply(event);
+      return target;
     };
   }
 

@@ -161,6 +161,20 @@ public final class SkuLedger {
         components);
   }
 
+  /**
+   * Units held on stock per channel, for dedicated quotas. Computed on demand (it walks every
+   * hold), so it stays off the reservation path.
+   */
+  public Map<String, Long> heldByChannel() {
+    Map<String, Long> held = new java.util.TreeMap<>();
+    for (Reservation r : active.values()) {
+      if (r.channelId() != null && r.kind() == HoldKind.STOCK) {
+        held.merge(r.channelId(), r.quantity(), Long::sum);
+      }
+    }
+    return held;
+  }
+
   private long incomingUnits() {
     return incoming.values().stream().mapToLong(Incoming::quantity).sum();
   }

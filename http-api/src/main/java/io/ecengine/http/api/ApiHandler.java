@@ -168,7 +168,7 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
     return authenticate(request, routed.endpoint().access())
         .thenCompose(
             principal ->
-                readBody(request)
+                readBody(request, routed.endpoint())
                     .thenApply(
                         body -> new Call(principal, path, routed.params(), query(request), body)))
         .thenCompose(call -> routed.endpoint().handler().handle(call))
@@ -234,17 +234,18 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
         401, "unauthorized", "Unauthorized", "Send a valid key as 'Authorization: Bearer <key>'.");
   }
 
-  private CompletionStage<byte[]> readBody(HttpRequest request) {
+  private CompletionStage<byte[]> readBody(HttpRequest request, Endpoint endpoint) {
+    long limit = endpoint.maxBodyBytes() > 0 ? endpoint.maxBodyBytes() : maxBodyBytes;
     HttpEntity entity = request.entity();
     if (entity.getContentLengthOption().isPresent()
-        && entity.getContentLengthOption().getAsLong() > maxBodyBytes) {
+        && entity.getContentLengthOption().getAsLong() > limit) {
       request.discardEntityBytes(materializer);
-      return CompletableFuture.failedFuture(new ApiException(tooLarge()));
+      return CompletableFuture.failedFuture(new ApiException(tooLarge(limit)));
     }
     if (entity.isKnownEmpty()) {
       return CompletableFuture.completedFuture(new byte[0]);
     }
-    if (!isJson(entity.getContentType())) {
+    if (!accepts(endpoint.consumes(), entity.getContentType())) {
       request.discardEntityBytes(materializer);
       return CompletableFuture.failedFuture(
           new ApiException(
@@ -252,24 +253,32 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
                   415,
                   "unsupported-media-type",
                   "Unsupported media type",
-                  "Send the body as application/json.")));
+                  "Send the body as " + endpoint.consumes() + ".")));
     }
     return entity
-        .withSizeLimit(maxBodyBytes)
+        .withSizeLimit(limit)
         .toStrict(10_000, materializer)
         .thenApply(strict -> strict.getData().toArray())
         .exceptionally(
             failure -> {
-              throw new ApiException(tooLarge());
+              throw new ApiException(tooLarge(limit));
             });
   }
 
-  private Problem tooLarge() {
+  private static Problem tooLarge(long limit) {
     return Problem.of(
         413,
         "body-too-large",
         "Request body too large",
-        "Bodies are limited to " + maxBodyBytes + " bytes.");
+        "Bodies are limited to " + limit + " bytes.");
+  }
+
+  private static boolean accepts(String consumes, ContentType type) {
+    if (consumes.equals(Endpoint.JSON)) {
+      return isJson(type);
+    }
+    String actual = type.mediaType().mainType() + "/" + type.mediaType().subType();
+    return actual.equalsIgnoreCase(consumes);
   }
 
   private static boolean isJson(ContentType type) {

@@ -20,6 +20,7 @@ import io.ecengine.http.api.JsonBody;
 import io.ecengine.http.api.Problem;
 import io.ecengine.http.api.Reply;
 import io.ecengine.persistence.ChannelSlas;
+import io.ecengine.persistence.ChannelStore;
 import io.ecengine.persistence.OrderSummaries;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -61,6 +62,7 @@ public final class OrderRoutes {
   private final ObjectMapper json;
   private final OrderSummaries summaries;
   private final ChannelSlas slas;
+  private final ChannelStore channels;
   private final Executor blocking;
 
   public OrderRoutes(
@@ -69,12 +71,14 @@ public final class OrderRoutes {
       ObjectMapper json,
       OrderSummaries summaries,
       ChannelSlas slas,
+      ChannelStore channels,
       Executor blocking) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.json = json;
     this.summaries = summaries;
     this.slas = slas;
+    this.channels = channels;
     this.blocking = blocking;
   }
 
@@ -106,7 +110,24 @@ public final class OrderRoutes {
             body.optionalText("note").map(n -> text("note", n, 1000)).orElse(null));
     String tenantId = call.tenantId();
     String orderId = OrderIds.of(channelId, channelOrderId);
-    return CompletableFuture.supplyAsync(() -> slas.get(tenantId, channelId), blocking)
+    return CompletableFuture.supplyAsync(
+            () -> {
+              channels
+                  .get(tenantId, channelId)
+                  .filter(ChannelStore.ChannelRecord::paused)
+                  .ifPresent(
+                      paused -> {
+                        throw new ApiException(
+                            Problem.conflict(
+                                "channel-paused",
+                                "The channel is paused",
+                                "The channel takes no orders while paused ("
+                                    + paused.pauseReason()
+                                    + ")."));
+                      });
+              return slas.get(tenantId, channelId);
+            },
+            blocking)
         .thenCompose(
             sla -> {
               Instant shipBy = sla.orElse(ShippingSla.DEFAULT).shipBy(Instant.now());

@@ -137,16 +137,29 @@ public final class SkuRoutes {
    */
   private CompletionStage<Map<String, Object>> withBundleAvailable(Call call, Levels levels) {
     String sku = sku(call);
+    return bundleAvailable(call.tenantId(), levels)
+        .thenApply(
+            effective -> {
+              Map<String, Object> view = skuView(sku, levels);
+              view.put("available", effective.available());
+              return view;
+            });
+  }
+
+  /**
+   * The levels to sell from: for a bundle, its available is the number of sets its components'
+   * current levels allow; an ordinary SKU's levels are returned as they are.
+   */
+  CompletionStage<Levels> bundleAvailable(String tenantId, Levels levels) {
     if (levels.components().isEmpty()) {
-      return CompletableFuture.completedFuture(skuView(sku, levels));
+      return CompletableFuture.completedFuture(levels);
     }
     Map<String, CompletableFuture<SkuOutcome>> parts = new LinkedHashMap<>();
     for (Component component : levels.components()) {
       parts.put(
           component.sku(),
           sharding
-              .entityRefFor(
-                  SkuEntity.TYPE_KEY, new SkuId(call.tenantId(), component.sku()).entityId())
+              .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, component.sku()).entityId())
               .<SkuOutcome>ask(SkuEntity.Get::new, askTimeout)
               .toCompletableFuture());
     }
@@ -160,9 +173,30 @@ public final class SkuRoutes {
                       available.put(component, done.levels().available());
                     }
                   });
-              Map<String, Object> view = skuView(sku, levels);
-              view.put("available", Levels.bundleAvailable(levels.components(), available));
-              return view;
+              return new Levels(
+                  levels.name(),
+                  0,
+                  0,
+                  0,
+                  Levels.bundleAvailable(levels.components(), available),
+                  0,
+                  0,
+                  0,
+                  levels.components());
+            });
+  }
+
+  /** Current levels of a SKU, bundles resolved; fails with a 404 problem for an unknown SKU. */
+  CompletionStage<Levels> currentLevels(String tenantId, String sku) {
+    return sharding
+        .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, sku).entityId())
+        .<SkuOutcome>ask(SkuEntity.Get::new, askTimeout)
+        .thenCompose(
+            outcome -> {
+              if (outcome instanceof Done done) {
+                return bundleAvailable(tenantId, done.levels());
+              }
+              throw new ApiException(problem((Rejected) outcome));
             });
   }
 
@@ -182,7 +216,7 @@ public final class SkuRoutes {
     try {
       return AdjustmentReason.valueOf(text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw JsonBody.invalid("'reason' must be one of receipt, count, damage, correction.");
+      throw JsonBody.invalid("'reason' must be one of receipt, count, damage, correction, return.");
     }
   }
 

@@ -1,0 +1,43 @@
+package io.ecengine.engine.channel;
+
+import io.ecengine.engine.serialization.CborSerializable;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The allocation rules at one level: either for one SKU, or the tenant's defaults for every SKU.
+ * {@code perChannel} names a rule per channel id; {@code fallback}, when not null, applies to every
+ * channel not named. A null fallback means "nothing to say at this level", so that the next level
+ * decides (see {@link Sellable#ruleFor}).
+ *
+ * <p>A {@link AllocationRule.DedicatedQuota} must be named per channel: as a fallback it would give
+ * every channel, known or not, its own quota, and the other channels could not set it aside.
+ */
+public record ChannelRules(Map<String, AllocationRule> perChannel, AllocationRule fallback)
+    implements CborSerializable {
+
+  private static final ChannelRules NONE = new ChannelRules(Map.of(), null);
+
+  public ChannelRules {
+    perChannel = perChannel == null ? Map.of() : Map.copyOf(perChannel);
+    if (fallback instanceof AllocationRule.DedicatedQuota) {
+      throw new IllegalArgumentException("a dedicated quota must name its channel");
+    }
+  }
+
+  /** No rules at this level. */
+  public static ChannelRules none() {
+    return NONE;
+  }
+
+  /** The same rule for every channel. */
+  public static ChannelRules everywhere(AllocationRule rule) {
+    return new ChannelRules(Map.of(), rule);
+  }
+
+  /** The rule this level sets for a channel: its own, else the fallback, else none. */
+  public Optional<AllocationRule> find(String channelId) {
+    AllocationRule named = perChannel.get(channelId);
+    return Optional.ofNullable(named != null ? named : fallback);
+  }
+}

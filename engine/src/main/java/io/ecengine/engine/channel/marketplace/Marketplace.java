@@ -1,0 +1,63 @@
+package io.ecengine.engine.channel.marketplace;
+
+import java.util.Arrays;
+
+/**
+ * The marketplaces a channel can sell on, with the call limits their documentation gives. The
+ * limits are defaults for a channel's throttle; an operator overrides them per channel when the
+ * marketplace grants more (or, as Amazon and Shopify often do, enforces less).
+ */
+public enum Marketplace {
+  // No fixed quota (it varies per app and shop); 1-3 writes a second is the suggested start, and
+  // one call carries the SKUs of one product, capped here at 100.
+  TIKTOK_SHOP("tiktok_shop", 100, 2.0, 2),
+  // inventories/bulk-upsert: 1 to 400 items, 1 request a second.
+  RAKUTEN("rakuten", 400, 1.0, 1),
+  // setStock: 1,000 item codes a call; 10 requests a second per API, within 50,000 a day per
+  // application across all APIs.
+  YAHOO_SHOPPING("yahoo_shopping", 1000, 10.0, 10),
+  // Listings Items PATCH: one SKU a call, 5 requests a second with a burst of 5 per seller.
+  AMAZON("amazon", 1, 5.0, 5),
+  // inventorySetQuantities: 250 quantities a call. GraphQL is throttled by query cost (a leaky
+  // bucket of 100 to 2,000 points a second by plan), not by request count; 2 requests a second is
+  // the legacy REST rate and a safe floor for a cost we cannot know before the call.
+  SHOPIFY("shopify", 250, 2.0, 4);
+
+  private final String id;
+  private final int defaultBatchSize;
+  private final double defaultRequestsPerSecond;
+  private final int defaultBurst;
+
+  Marketplace(String id, int defaultBatchSize, double defaultRequestsPerSecond, int defaultBurst) {
+    this.id = id;
+    this.defaultBatchSize = defaultBatchSize;
+    this.defaultRequestsPerSecond = defaultRequestsPerSecond;
+    this.defaultBurst = defaultBurst;
+  }
+
+  /** The stable name used in configuration, the API and stored events. */
+  public String id() {
+    return id;
+  }
+
+  /** How many stock pushes one call carries at most. */
+  public int defaultBatchSize() {
+    return defaultBatchSize;
+  }
+
+  public double defaultRequestsPerSecond() {
+    return defaultRequestsPerSecond;
+  }
+
+  /** How many calls may go out back to back before the steady rate applies. */
+  public int defaultBurst() {
+    return defaultBurst;
+  }
+
+  public static Marketplace fromId(String id) {
+    return Arrays.stream(values())
+        .filter(marketplace -> marketplace.id.equals(id))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("Unknown marketplace: " + id));
+  }
+}
