@@ -3,6 +3,10 @@ package io.ecengine.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ecengine.engine.channel.ChannelBackend;
+import io.ecengine.engine.channel.ChannelEntity;
+import io.ecengine.engine.channel.MarketplaceClient;
+import io.ecengine.engine.channel.StockToChannelsAdapter;
 import io.ecengine.engine.order.OrderEntity;
 import io.ecengine.engine.order.StockToOrdersAdapter;
 import io.ecengine.engine.order.WaitlistEntity;
@@ -15,13 +19,16 @@ import io.ecengine.http.routes.OrderRoutes;
 import io.ecengine.http.routes.SkuRoutes;
 import io.ecengine.http.routes.TenantRoutes;
 import io.ecengine.persistence.AllocationRuleStore;
+import io.ecengine.persistence.ChannelFeedProjection;
 import io.ecengine.persistence.ChannelSlas;
 import io.ecengine.persistence.ChannelStore;
 import io.ecengine.persistence.Database;
 import io.ecengine.persistence.DatabaseSettings;
+import io.ecengine.persistence.JdbcChannelBackend;
 import io.ecengine.persistence.ListingStore;
 import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
+import io.ecengine.persistence.PushLog;
 import io.ecengine.persistence.SecretBox;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
@@ -39,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -99,18 +107,35 @@ public final class Server implements AutoCloseable {
       joinCluster(system, config);
       Config http = config.getConfig("ec.http");
       Duration askTimeout = http.getDuration("ask-timeout");
+      Executor blocking =
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("ec.blocking-dispatcher"));
+      Config channelConfig = config.getConfig("ec.channels");
+      ChannelStore channels = new ChannelStore(database.dataSource(), SecretBox.fromConfig(config));
+      ListingStore listings = new ListingStore(database.dataSource());
+      AllocationRuleStore rules = new AllocationRuleStore(database.dataSource());
+      PushLog pushLog = new PushLog(database.dataSource());
+      ChannelBackend channelBackend = new JdbcChannelBackend(channels, listings, rules, pushLog);
+      StockToChannelsAdapter channelFeed =
+          new StockToChannelsAdapter(
+              system, channelBackend, blocking, channelConfig.getDuration("directory-max-age"));
+
       WaitlistEntity.Client waitlists = new WaitlistEntity.Client(system, askTimeout);
       SkuEntity.init(
           system,
           SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")),
-          new StockToOrdersAdapter(system, waitlists));
+          new StockToOrdersAdapter(system, waitlists).andThen(channelFeed));
       OrderEntity.init(system, askTimeout, config.getDuration("ec.order.idle-timeout"));
       WaitlistEntity.init(system, askTimeout);
+      ChannelEntity.init(
+          system,
+          ChannelEntity.Settings.fromConfig(channelConfig),
+          channelBackend,
+          new MarketplaceClient(blocking, channelConfig.getDuration("call-timeout")),
+          blocking);
       SkuProjection.init(system, database);
       OrderProjection.init(system, database);
-
-      Executor blocking =
-          system.dispatchers().lookup(DispatcherSelector.fromConfig("ec.blocking-dispatcher"));
+      ChannelFeedProjection.init(system, database, channelFeed, askTimeout);
+      wakeChannels(system, channelBackend, blocking);
       ObjectMapper json =
           JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -133,7 +158,6 @@ public final class Server implements AutoCloseable {
               new SkuSummaries(database.dataSource()),
               blocking);
       endpoints.addAll(skuRoutes.endpoints());
-      ChannelStore channels = new ChannelStore(database.dataSource(), SecretBox.fromConfig(config));
       ChannelSlas slas = new ChannelSlas(database.dataSource());
       endpoints.addAll(
           new ChannelRoutes(
@@ -141,10 +165,12 @@ public final class Server implements AutoCloseable {
                   askTimeout,
                   json,
                   channels,
-                  new ListingStore(database.dataSource()),
-                  new AllocationRuleStore(database.dataSource()),
+                  listings,
+                  rules,
                   slas,
                   skuRoutes,
+                  pushLog,
+                  channelFeed,
                   blocking)
               .endpoints());
       endpoints.addAll(
@@ -182,6 +208,29 @@ public final class Server implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("The engine failed to start", e);
     }
+  }
+
+  /**
+   * Starts the actor of every channel (remembered ones come back by themselves, but a channel
+   * created while no node ran, or restored from a backup, would otherwise wait for its first stock
+   * change). Every node does it; a channel already running just reconciles.
+   */
+  private static void wakeChannels(
+      ActorSystem<Void> system, ChannelBackend backend, Executor blocking) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    CompletableFuture.supplyAsync(backend::allChannels, blocking)
+        .whenComplete(
+            (keys, error) -> {
+              if (error != null) {
+                log.warn("Could not list the channels to start; they start on demand", error);
+                return;
+              }
+              keys.forEach(
+                  k ->
+                      sharding
+                          .entityRefFor(ChannelEntity.TYPE_KEY, k.entityId())
+                          .tell(ChannelEntity.Reload.INSTANCE));
+            });
   }
 
   private static void joinCluster(ActorSystem<Void> system, Config config) {

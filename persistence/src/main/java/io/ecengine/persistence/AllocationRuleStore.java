@@ -153,6 +153,20 @@ public final class AllocationRuleStore {
     }
   }
 
+  /** Every rule of the tenant, the defaults included, by SKU then channel id. */
+  public List<RuleRow> all(String tenantId) {
+    String sql =
+        "SELECT sku, channel_id, rule, amount FROM allocation_rules"
+            + " WHERE tenant_id = ? ORDER BY sku, channel_id";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, tenantId);
+      return read(select);
+    } catch (SQLException e) {
+      throw failure("read the allocation rules", tenantId, e);
+    }
+  }
+
   private static void checkSku(String sku) {
     if (!TENANT_DEFAULT.equals(sku)) {
       ListingStore.skuProblem(sku)

@@ -45,6 +45,23 @@ public sealed interface AllocationRule extends CborSerializable {
     }
   }
 
+  /**
+   * A rule by the name the API and the database use: shared, dedicated, percentage, buffer or cap,
+   * with its amount (ignored for shared).
+   *
+   * @throws IllegalArgumentException for an unknown name or an amount the rule cannot take
+   */
+  static AllocationRule named(String name, long amount) {
+    return switch (name) {
+      case "shared" -> new SharedPool();
+      case "dedicated" -> new DedicatedQuota(amount);
+      case "percentage" -> new Percentage((int) Math.max(-1, Math.min(amount, 101)));
+      case "buffer" -> new Buffer(amount);
+      case "cap" -> new Cap(amount);
+      default -> throw new IllegalArgumentException("Unknown allocation rule: " + name);
+    };
+  }
+
   private static void requireNotNegative(long units, String what) {
     if (units < 0) {
       throw new IllegalArgumentException(what + " must not be negative, was " + units);

@@ -95,6 +95,20 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   /** Units held on stock per channel id; empty for an undefined SKU. */
   public record HeldByChannel(Map<String, Long> units) implements CborSerializable {}
 
+  /** Read the levels and the units held per channel in one go, as a stock push needs them. */
+  public record GetStock(ActorRef<StockView> replyTo) implements Command {}
+
+  /**
+   * The levels and the units held on stock per channel id, read at one moment. {@code levels} is
+   * null when the SKU is not defined.
+   */
+  public record StockView(Levels levels, Map<String, Long> heldByChannel)
+      implements CborSerializable {
+    public StockView {
+      heldByChannel = Map.copyOf(heldByChannel);
+    }
+  }
+
   /** Write what has queued since the last write. Sent by the entity to itself. */
   enum Flush implements Command {
     INSTANCE
@@ -236,6 +250,15 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
               get.replyTo().tell(new HeldByChannel(ledger.heldByChannel()));
               return Effect().none();
             })
+        .onCommand(
+            GetStock.class,
+            (ledger, get) -> {
+              get.replyTo()
+                  .tell(
+                      new StockView(
+                          ledger.isDefined() ? ledger.levels() : null, ledger.heldByChannel()));
+              return Effect().none();
+            })
         .onCommand(Flush.class, this::onFlush)
         .onCommand(ExpiryDue.class, this::onExpiryDue)
         .onCommand(Idle.class, this::onIdle)
@@ -353,13 +376,21 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
    * event handler changes the ledger in place.
    */
   private void tellListener(SkuLedger after, long availableBefore, List<Reservation> filled) {
-    if (after.available() <= availableBefore && filled.isEmpty()) {
+    boolean changed = after.available() != availableBefore;
+    boolean rose = after.available() > availableBefore;
+    if (!changed && filled.isEmpty()) {
       return;
     }
     // Limitation: the listener is told at most once; a crash between the write and this call loses
     // the notification, and recovery does not repeat it.
     try {
-      listener.stockChanged(skuId, after.levels(), filled);
+      Levels levels = after.levels();
+      if (changed) {
+        listener.availableChanged(skuId, levels);
+      }
+      if (rose || !filled.isEmpty()) {
+        listener.stockChanged(skuId, levels, filled);
+      }
     } catch (RuntimeException e) {
       // The write is durable and answered; a failing listener must not restart the SKU.
       context.getLog().warn("Stock listener failed for SKU {}", skuId.entityId(), e);

@@ -3,8 +3,8 @@ package io.ecengine.engine.sku;
 import java.util.List;
 
 /**
- * Learns that a SKU has more to sell or filled owed holds, so that other parts of the engine (order
- * allocation, stock push) can react without the SKU knowing them.
+ * Learns that a SKU has more to sell, less to sell, or filled owed holds, so that other parts of
+ * the engine (order allocation, stock push) can react without the SKU knowing them.
  *
  * <p>The SKU calls it on its own thread right after the write that changed the stock is durable,
  * and only then: after a write whose events raised {@code available}, or that turned owed holds
@@ -23,6 +23,30 @@ public interface StockListener {
    * the write turned into holds on stock, oldest first, or empty.
    */
   void stockChanged(SkuId sku, Levels levels, List<Reservation> filledHolds);
+
+  /**
+   * Called after every write that changed {@code available}, in either direction, before {@link
+   * #stockChanged} when both apply. Stock pushes need decreases too; order allocation does not.
+   */
+  default void availableChanged(SkuId sku, Levels levels) {}
+
+  /** Tells both listeners, this one first. */
+  default StockListener andThen(StockListener next) {
+    StockListener first = this;
+    return new StockListener() {
+      @Override
+      public void stockChanged(SkuId sku, Levels levels, List<Reservation> filledHolds) {
+        first.stockChanged(sku, levels, filledHolds);
+        next.stockChanged(sku, levels, filledHolds);
+      }
+
+      @Override
+      public void availableChanged(SkuId sku, Levels levels) {
+        first.availableChanged(sku, levels);
+        next.availableChanged(sku, levels);
+      }
+    };
+  }
 
   /** Ignores every change. */
   StockListener NONE = (sku, levels, filledHolds) -> {};

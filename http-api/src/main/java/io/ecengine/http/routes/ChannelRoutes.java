@@ -3,9 +3,12 @@ package io.ecengine.http.routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecengine.engine.channel.AllocationRule;
+import io.ecengine.engine.channel.ChannelEntity;
+import io.ecengine.engine.channel.ChannelKey;
 import io.ecengine.engine.channel.ChannelRules;
 import io.ecengine.engine.channel.Sellable;
 import io.ecengine.engine.channel.SellableQuantity;
+import io.ecengine.engine.channel.StockToChannelsAdapter;
 import io.ecengine.engine.channel.marketplace.Marketplace;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapter;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapters;
@@ -24,6 +27,7 @@ import io.ecengine.persistence.AllocationRuleStore;
 import io.ecengine.persistence.ChannelSlas;
 import io.ecengine.persistence.ChannelStore;
 import io.ecengine.persistence.ListingStore;
+import io.ecengine.persistence.PushLog;
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +65,8 @@ public final class ChannelRoutes {
   private final AllocationRuleStore rules;
   private final ChannelSlas slas;
   private final SkuRoutes skus;
+  private final PushLog pushLog;
+  private final StockToChannelsAdapter channelFeed;
   private final Executor blocking;
 
   public ChannelRoutes(
@@ -72,6 +78,8 @@ public final class ChannelRoutes {
       AllocationRuleStore rules,
       ChannelSlas slas,
       SkuRoutes skus,
+      PushLog pushLog,
+      StockToChannelsAdapter channelFeed,
       Executor blocking) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
@@ -81,6 +89,8 @@ public final class ChannelRoutes {
     this.rules = rules;
     this.slas = slas;
     this.skus = skus;
+    this.pushLog = pushLog;
+    this.channelFeed = channelFeed;
     this.blocking = blocking;
   }
 
@@ -91,6 +101,7 @@ public final class ChannelRoutes {
         new Endpoint("GET", "/v1/channels/{channelId}", Access.TENANT, this::get),
         new Endpoint("POST", "/v1/channels/{channelId}/pause", Access.TENANT, this::pause),
         new Endpoint("POST", "/v1/channels/{channelId}/resume", Access.TENANT, this::resume),
+        new Endpoint("GET", "/v1/channels/{channelId}/sync", Access.TENANT, this::sync),
         new Endpoint("GET", "/v1/channels/{channelId}/listings", Access.TENANT, this::listings),
         Endpoint.upload(
             "POST",
@@ -190,6 +201,10 @@ public final class ChannelRoutes {
           if (sla != null) {
             slas.put(tenantId, channelId, sla);
           }
+          if (created) {
+            channelFeed.invalidate(tenantId);
+          }
+          reload(tenantId, channelId);
           Map<String, Object> view = channelView(channels.get(tenantId, channelId).orElseThrow());
           return created ? Reply.created(view, "/v1/channels/" + channelId) : Reply.ok(view);
         });
@@ -235,10 +250,95 @@ public final class ChannelRoutes {
           if (!channels.setPaused(tenantId, channelId, paused, reason)) {
             throw channelNotFound();
           }
-          // Limitation: pausing changes what the availability API reports and refuses new orders
-          // from the channel; pushing 0 to the marketplace arrives with the stock push pipeline.
+          // The channel reads its setup again and, paused, pushes 0 for every SKU it lists (sold
+          // out goes first in its queue); resumed, it pushes the computed quantities again.
+          reload(tenantId, channelId);
           return Reply.ok(channelView(channel(tenantId, channelId)));
         });
+  }
+
+  /** Tells the channel's actor to read its setup again and reconcile what it lists. */
+  private void reload(String tenantId, String channelId) {
+    sharding
+        .entityRefFor(ChannelEntity.TYPE_KEY, new ChannelKey(tenantId, channelId).entityId())
+        .tell(ChannelEntity.Reload.INSTANCE);
+  }
+
+  private void reloadAll(String tenantId) {
+    channels.list(tenantId).forEach(c -> reload(tenantId, c.channelId()));
+  }
+
+  private CompletionStage<Reply> sync(Call call) {
+    String channelId = channelId(call);
+    String tenantId = call.tenantId();
+    CompletableFuture<ChannelStore.ChannelRecord> record =
+        CompletableFuture.supplyAsync(() -> channel(tenantId, channelId), blocking);
+    return record.thenCompose(
+        c ->
+            sharding
+                .entityRefFor(
+                    ChannelEntity.TYPE_KEY, new ChannelKey(tenantId, channelId).entityId())
+                .<ChannelEntity.SyncStatus>ask(ChannelEntity.GetSync::new, askTimeout)
+                .thenApplyAsync(status -> Reply.ok(syncView(tenantId, c, status)), blocking));
+  }
+
+  private Map<String, Object> syncView(
+      String tenantId, ChannelStore.ChannelRecord channel, ChannelEntity.SyncStatus status) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("channelId", channel.channelId());
+    v.put("marketplace", channel.marketplace());
+    v.put("state", status.state());
+    v.put("paused", channel.paused());
+    v.put("pauseReason", channel.pauseReason());
+    v.put("listedSkus", status.listedSkus());
+    v.put("queueLength", status.queued());
+    v.put("inFlight", status.inFlight());
+    v.put("oldestUnsentAgeMillis", status.oldestUnsentMillis());
+    v.put("calls", status.calls());
+    v.put("throttledCalls", status.throttled());
+    v.put("failedCalls", status.failedCalls());
+    v.put("lastError", status.lastError());
+    v.put("lastErrorAt", text(status.lastErrorAt()));
+    v.put("nextCallAt", text(status.nextCallAt()));
+    v.put("lastReconciledAt", text(status.lastReconciledAt()));
+    v.put(
+        "lastPushes",
+        pushLog.recent(tenantId, channel.channelId(), 100).stream()
+            .filter(row -> row.lastSentAt() != null)
+            .map(
+                row -> {
+                  Map<String, Object> p = new LinkedHashMap<>();
+                  p.put("sku", row.sku());
+                  p.put("quantity", row.lastSentQuantity());
+                  p.put("at", row.lastSentAt().toString());
+                  return p;
+                })
+            .toList());
+    v.put(
+        "errors",
+        pushLog.errors(tenantId, channel.channelId(), 100).stream()
+            .map(
+                row -> {
+                  Map<String, Object> e = new LinkedHashMap<>();
+                  e.put("sku", row.sku());
+                  e.put("error", row.lastError());
+                  e.put("at", text(row.lastErrorAt()));
+                  return e;
+                })
+            .toList());
+    List<String> warnings = new java.util.ArrayList<>();
+    Instant expires = channel.credentialsExpireAt();
+    if (expires != null && expires.isBefore(Instant.now())) {
+      warnings.add("The credentials expired at " + expires + "; enter new ones.");
+    } else if (expires != null && expires.isBefore(Instant.now().plus(Duration.ofDays(7)))) {
+      warnings.add("The credentials expire at " + expires + "; renew them before then.");
+    }
+    v.put("warnings", warnings);
+    return v;
+  }
+
+  private static String text(Instant at) {
+    return at == null ? null : at.toString();
   }
 
   private ChannelStore.ChannelRecord channel(String tenantId, String channelId) {
@@ -291,6 +391,7 @@ public final class ChannelRoutes {
             }
           }
           boolean created = listings.put(tenantId, channelId, sku, ids);
+          reload(tenantId, channelId);
           Map<String, Object> view = Map.of("channelId", channelId, "sku", sku, "ids", ids);
           return created
               ? Reply.created(view, "/v1/channels/" + channelId + "/listings/" + sku)
@@ -322,6 +423,7 @@ public final class ChannelRoutes {
           if (!listings.delete(tenantId, channelId, sku)) {
             throw new ApiException(Problem.notFound("listing-not-found", "The SKU is not listed."));
           }
+          reload(tenantId, channelId);
           return Reply.noContent();
         });
   }
@@ -357,6 +459,9 @@ public final class ChannelRoutes {
                   channelId,
                   new StringReader(text),
                   new HashSet<>(adapter.requiredListingKeys()));
+          if (result.imported() > 0) {
+            reload(tenantId, channelId);
+          }
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("imported", result.imported());
           body.put(
@@ -414,6 +519,8 @@ public final class ChannelRoutes {
     return blocking(
         () -> {
           rules.put(tenantId, sku, channelId, rule, amount);
+          // A quota on one channel changes what every other channel may sell.
+          reloadAll(tenantId);
           return Reply.ok(ruleView(sku, channelId, parsed));
         });
   }
@@ -434,6 +541,7 @@ public final class ChannelRoutes {
           if (!rules.delete(tenantId, sku, channelId)) {
             throw new ApiException(Problem.notFound("rule-not-found", "No such rule."));
           }
+          reloadAll(tenantId);
           return Reply.noContent();
         });
   }

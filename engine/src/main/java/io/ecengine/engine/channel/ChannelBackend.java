@@ -1,0 +1,28 @@
+package io.ecengine.engine.channel;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a channel reads from and writes to the database, so that the channel actor stays free of
+ * SQL. Every method blocks: the actor calls them on a dispatcher meant for blocking work.
+ */
+public interface ChannelBackend {
+
+  /** The channel's setup, or empty when the channel does not exist (or no longer does). */
+  Optional<ChannelSetup> load(String tenantId, String channelId);
+
+  /** The channel ids of a tenant: where a change of its stock may have to be pushed. */
+  List<String> channelIds(String tenantId);
+
+  /** Every channel of every tenant, to start their actors when a node starts. */
+  List<ChannelKey> allChannels();
+
+  /** The marketplace accepted these quantities. */
+  void recordSent(String tenantId, String channelId, Map<String, Long> quantities, Instant at);
+
+  /** The marketplace refused these SKUs, with the reason it gave. */
+  void recordErrors(String tenantId, String channelId, Map<String, String> errors, Instant at);
+}

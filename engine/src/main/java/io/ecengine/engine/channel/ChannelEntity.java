@@ -1,0 +1,819 @@
+package io.ecengine.engine.channel;
+
+import io.ecengine.engine.channel.marketplace.Credentials;
+import io.ecengine.engine.channel.marketplace.ListingIds;
+import io.ecengine.engine.channel.marketplace.MarketplaceAdapter;
+import io.ecengine.engine.channel.marketplace.MarketplaceAdapters;
+import io.ecengine.engine.channel.marketplace.MarketplaceRequest;
+import io.ecengine.engine.channel.marketplace.MarketplaceResponse;
+import io.ecengine.engine.channel.marketplace.PushResult;
+import io.ecengine.engine.channel.marketplace.StockPush;
+import io.ecengine.engine.serialization.CborSerializable;
+import io.ecengine.engine.sku.Levels;
+import io.ecengine.engine.sku.SkuEntity;
+import io.ecengine.engine.sku.SkuId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One channel (one shop on one marketplace): keeps the marketplace's stock in step with ours.
+ *
+ * <p>Changes arrive as "this SKU changed" nudges: from the SKU right after its write (fast path),
+ * from a projection over the journal (catches what a crash lost), and from a full reconciliation at
+ * start and on a timer. A nudge only marks the SKU dirty; the channel then reads the SKU's current
+ * levels and offers the sellable quantity to its {@link PushQueue}, which keeps the latest quantity
+ * per SKU and hands out the ones that can cause an oversell first.
+ *
+ * <p>One call is in flight at a time. Before each call the channel reads the SKUs of the batch
+ * again and sends what they may sell at that moment, so a push is never above the sellable quantity
+ * at the time of sending. Calls are paced by a {@link TokenBucket} at the marketplace's documented
+ * rate (or the operator's), and a throttled or failed call backs off, honouring Retry-After. A SKU
+ * the marketplace rejects is retried alone, so it cannot hold up the others.
+ *
+ * <p>The actor keeps no journal: what matters survives in the database (what each marketplace last
+ * accepted, in the push log) and in the SKUs themselves, and a restarted channel reconciles
+ * everything it lists. It is a remembered sharding entity, so it comes back after a crash.
+ */
+public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Channel");
+
+  /** Messages a channel takes. */
+  public interface Command {}
+
+  /**
+   * A SKU's available quantity may have changed. {@code replyToOrNull}, when set, hears once the
+   * nudge is taken (the journal projection waits for it before moving its offset).
+   */
+  public record StockChanged(String sku, ActorRef<Ack> replyToOrNull)
+      implements Command, CborSerializable {}
+
+  /** Confirms a {@link StockChanged}. */
+  public enum Ack implements CborSerializable {
+    INSTANCE
+  }
+
+  /**
+   * The channel's settings, listings or rules changed (or the node just started): read them again
+   * and reconcile every SKU it lists.
+   */
+  public enum Reload implements Command, CborSerializable {
+    INSTANCE
+  }
+
+  /** Report how far the marketplace is behind. */
+  public record GetSync(ActorRef<SyncStatus> replyTo) implements Command, CborSerializable {}
+
+  /**
+   * How the channel's pushes stand. {@code oldestUnsentMillis} is the age of the oldest change the
+   * marketplace does not show yet, null when it is up to date; {@code failingSkus} maps the SKUs
+   * the marketplace keeps refusing to its last reason; {@code nextCallAt} is set while calls wait
+   * for the rate limit or a back-off.
+   */
+  public record SyncStatus(
+      String state,
+      boolean paused,
+      String pauseReason,
+      int listedSkus,
+      int queued,
+      int inFlight,
+      Long oldestUnsentMillis,
+      long calls,
+      long throttled,
+      long failedCalls,
+      String lastError,
+      Instant lastErrorAt,
+      Instant nextCallAt,
+      Map<String, String> failingSkus,
+      Instant credentialsExpireAt,
+      Instant lastReconciledAt)
+      implements CborSerializable {}
+
+  /** How channels behave; one per node, from {@code ec.channels}. */
+  public record Settings(
+      Duration reconcileInterval,
+      Duration askTimeout,
+      long lowStockThreshold,
+      int readBatch,
+      Duration minBackoff,
+      Duration maxBackoff,
+      int maxRejections) {
+
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getDuration("reconcile-interval"),
+          config.getDuration("ask-timeout"),
+          config.getLong("low-stock-threshold"),
+          config.getInt("read-batch"),
+          config.getDuration("min-backoff"),
+          config.getDuration("max-backoff"),
+          config.getInt("max-rejections"));
+    }
+  }
+
+  // Messages the channel sends itself -----------------------------------------------------------
+
+  private record Loaded(Optional<ChannelSetup> setup, Throwable failure) implements Command {}
+
+  /** Fresh stock of dirty SKUs; a SKU whose read failed is missing. */
+  private record DirtyRead(Map<String, Stock> stock, Set<String> asked) implements Command {}
+
+  /** Fresh stock of the SKUs of the next call. */
+  private record CallRead(List<PushQueue.Pending> batch, Map<String, Stock> stock)
+      implements Command {}
+
+  private record Answered(MarketplaceRequest request, MarketplaceResponse response, Throwable error)
+      implements Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private enum ReconcileDue implements Command {
+    INSTANCE
+  }
+
+  /** What a push needs of one SKU: its levels (null when undefined) and its holds per channel. */
+  private record Stock(Levels levels, Map<String, Long> heldByChannel, List<String> components) {}
+
+  private static final Object TICK = "tick";
+  private static final Object RECONCILE = "reconcile";
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shardOrNull;
+  private final Settings settings;
+  private final ChannelKey key;
+  private final ChannelBackend backend;
+  private final MarketplaceClient client;
+  private final Executor blocking;
+  private final ClusterSharding sharding;
+
+  private ChannelSetup setup;
+  private MarketplaceAdapter adapter;
+  private TokenBucket bucket;
+  private final PushQueue queue;
+  private final Map<String, Long> lastSent = new HashMap<>();
+  private final Set<String> dirty = new LinkedHashSet<>();
+  private final Map<String, Set<String>> bundlesByComponent = new HashMap<>();
+  private boolean reading;
+  private boolean loading;
+  private boolean loadAgain;
+
+  // The call in progress: the changes it carries by SKU, and its requests not sent yet.
+  private final Map<String, PushQueue.Pending> flying = new LinkedHashMap<>();
+  private final Deque<MarketplaceRequest> outbox = new ArrayDeque<>();
+  private boolean busy;
+
+  // Retrying: SKUs to send alone, how often each was refused, and how long to back off next.
+  private final Set<String> alone = new HashSet<>();
+  private final Map<String, Integer> rejections = new HashMap<>();
+  private final Map<String, String> failing = new TreeMap<>();
+  private int consecutiveFailures;
+  private Instant nextCallAt;
+
+  private long calls;
+  private long throttled;
+  private long failedCalls;
+  private String lastError;
+  private Instant lastErrorAt;
+  private Instant lastReconciledAt;
+
+  /** Registers the channel entity type with cluster sharding on this node. */
+  public static void init(
+      ActorSystem<?> system,
+      Settings settings,
+      ChannelBackend backend,
+      MarketplaceClient client,
+      Executor blocking) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    TYPE_KEY,
+                    entityContext ->
+                        create(
+                            ChannelKey.fromEntityId(entityContext.getEntityId()),
+                            entityContext.getShard(),
+                            settings,
+                            backend,
+                            client,
+                            blocking))
+                // A channel must run to push: it comes back after a crash or a rebalance.
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  /**
+   * Creates the behavior; {@code shardOrNull} is null in tests that run a channel outside sharding
+   * (its SKUs must still be sharded).
+   */
+  public static Behavior<Command> create(
+      ChannelKey key,
+      ActorRef<ClusterSharding.ShardCommand> shardOrNull,
+      Settings settings,
+      ChannelBackend backend,
+      MarketplaceClient client,
+      Executor blocking) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new ChannelEntity(
+                        context, timers, shardOrNull, settings, key, backend, client, blocking)));
+  }
+
+  private ChannelEntity(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shardOrNull,
+      Settings settings,
+      ChannelKey key,
+      ChannelBackend backend,
+      MarketplaceClient client,
+      Executor blocking) {
+    super(context);
+    this.context = context;
+    this.timers = timers;
+    this.shardOrNull = shardOrNull;
+    this.settings = settings;
+    this.key = key;
+    this.backend = backend;
+    this.client = client;
+    this.blocking = blocking;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.queue = new PushQueue(settings.lowStockThreshold());
+    load();
+    timers.startTimerWithFixedDelay(RECONCILE, ReconcileDue.INSTANCE, settings.reconcileInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Loaded.class, this::onLoaded)
+        .onMessage(StockChanged.class, this::onStockChanged)
+        .onMessage(Reload.class, reload -> load())
+        .onMessage(ReconcileDue.class, due -> load())
+        .onMessage(GetSync.class, this::onGetSync)
+        .onMessage(DirtyRead.class, this::onDirtyRead)
+        .onMessage(CallRead.class, this::onCallRead)
+        .onMessage(Answered.class, this::onAnswered)
+        .onMessage(Tick.class, tick -> onTick())
+        .build();
+  }
+
+  // Loading and reconciling ---------------------------------------------------------------------
+
+  private Behavior<Command> load() {
+    if (loading) {
+      // The load under way may have read the database before the change that asked for this one.
+      loadAgain = true;
+      return this;
+    }
+    loading = true;
+    CompletableFuture.supplyAsync(() -> backend.load(key.tenantId(), key.channelId()), blocking)
+        .whenComplete(
+            (loaded, error) ->
+                context.getSelf().tell(new Loaded(error == null ? loaded : null, error)));
+    return this;
+  }
+
+  private Behavior<Command> onLoaded(Loaded loaded) {
+    loading = false;
+    if (loadAgain) {
+      loadAgain = false;
+      load();
+    }
+    if (loaded.failure() != null) {
+      context
+          .getLog()
+          .warn(
+              "Channel {} of tenant {} could not read its setup; retrying at the next"
+                  + " reconciliation",
+              key.channelId(),
+              key.tenantId(),
+              loaded.failure());
+      return this;
+    }
+    if (loaded.setup().isEmpty()) {
+      // The channel was deleted: nothing to push, and nothing to remember after a restart, which
+      // passivating (rather than just stopping) tells sharding.
+      context
+          .getLog()
+          .info("Channel {} of tenant {} no longer exists", key.channelId(), key.tenantId());
+      if (shardOrNull != null) {
+        shardOrNull.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+        return this;
+      }
+      return Behaviors.stopped();
+    }
+    boolean first = setup == null;
+    ChannelSetup fresh = loaded.setup().get();
+    if (first || rateChanged(setup, fresh)) {
+      bucket = new TokenBucket(fresh.requestsPerSecond(), fresh.burst());
+    }
+    setup = fresh;
+    adapter = MarketplaceAdapters.forMarketplace(fresh.marketplace());
+    if (first) {
+      // What the marketplace accepted before this incarnation; later, this actor knows better.
+      lastSent.putAll(fresh.lastSent());
+    }
+    lastReconciledAt = Instant.now();
+    dirty.addAll(fresh.listings().keySet());
+    readDirty();
+    trySend();
+    return this;
+  }
+
+  private static boolean rateChanged(ChannelSetup before, ChannelSetup after) {
+    return before.requestsPerSecond() != after.requestsPerSecond()
+        || before.burst() != after.burst();
+  }
+
+  private Behavior<Command> onStockChanged(StockChanged changed) {
+    if (changed.replyToOrNull() != null) {
+      changed.replyToOrNull().tell(Ack.INSTANCE);
+    }
+    if (setup == null) {
+      dirty.add(changed.sku());
+      return this;
+    }
+    if (setup.listings().containsKey(changed.sku())) {
+      dirty.add(changed.sku());
+    }
+    dirty.addAll(bundlesByComponent.getOrDefault(changed.sku(), Set.of()));
+    readDirty();
+    return this;
+  }
+
+  /** Reads the dirty SKUs, a batch at a time, and offers what they may sell to the queue. */
+  private void readDirty() {
+    if (reading || setup == null || dirty.isEmpty()) {
+      return;
+    }
+    reading = true;
+    Set<String> batch = new LinkedHashSet<>();
+    var it = dirty.iterator();
+    while (it.hasNext() && batch.size() < settings.readBatch()) {
+      batch.add(it.next());
+      it.remove();
+    }
+    readStock(batch)
+        .whenComplete(
+            (stock, error) ->
+                context.getSelf().tell(new DirtyRead(error == null ? stock : Map.of(), batch)));
+  }
+
+  private Behavior<Command> onDirtyRead(DirtyRead read) {
+    reading = false;
+    Instant now = Instant.now();
+    for (String sku : read.asked()) {
+      Stock stock = read.stock().get(sku);
+      if (stock == null) {
+        // Limitation: a SKU that did not answer in time is picked up again by the next
+        // reconciliation, not retried at once, so an overloaded SKU is not asked in a loop.
+        continue;
+      }
+      for (String component : stock.components()) {
+        bundlesByComponent.computeIfAbsent(component, c -> new HashSet<>()).add(sku);
+      }
+      if (setup.listings().containsKey(sku)) {
+        queue.offer(sku, sellable(sku, stock), lastSent.getOrDefault(sku, -1L), now);
+      }
+    }
+    readDirty();
+    trySend();
+    return this;
+  }
+
+  private long sellable(String sku, Stock stock) {
+    if (stock.levels() == null) {
+      // A listing of a SKU we do not know: 0 is the only quantity that cannot oversell.
+      return 0;
+    }
+    String channelId = key.channelId();
+    return Sellable.compute(
+            stock.levels(),
+            stock.heldByChannel().getOrDefault(channelId, 0L),
+            channelId,
+            setup.rulesOf(sku),
+            setup.tenantDefaults(),
+            stock.heldByChannel(),
+            setup.paused())
+        .quantity();
+  }
+
+  /**
+   * The current stock of these SKUs, asked of the SKUs themselves. A bundle's available is worked
+   * out from its components. SKUs that do not answer are left out.
+   */
+  private CompletionStage<Map<String, Stock>> readStock(Collection<String> skus) {
+    Map<String, CompletableFuture<Stock>> asks = new LinkedHashMap<>();
+    for (String sku : skus) {
+      asks.put(sku, readOne(sku).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
+        .handle(
+            (ignored, error) -> {
+              Map<String, Stock> result = new HashMap<>();
+              asks.forEach(
+                  (sku, ask) -> {
+                    if (!ask.isCompletedExceptionally()) {
+                      result.put(sku, ask.join());
+                    }
+                  });
+              return result;
+            });
+  }
+
+  private CompletionStage<Stock> readOne(String sku) {
+    return askStock(sku)
+        .thenCompose(
+            view -> {
+              Levels levels = view.levels();
+              if (levels == null || levels.components().isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    new Stock(levels, view.heldByChannel(), List.of()));
+              }
+              List<String> components =
+                  levels.components().stream().map(c -> c.sku()).distinct().toList();
+              Map<String, CompletableFuture<SkuEntity.StockView>> parts = new LinkedHashMap<>();
+              components.forEach(c -> parts.put(c, askStock(c).toCompletableFuture()));
+              return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      done -> {
+                        Map<String, Long> available = new HashMap<>();
+                        parts.forEach(
+                            (c, part) -> {
+                              Levels partLevels = part.join().levels();
+                              available.put(c, partLevels == null ? 0 : partLevels.available());
+                            });
+                        long sets = Levels.bundleAvailable(levels.components(), available);
+                        // Limitation: holds on a bundle's components are not counted against
+                        // a channel's quota on the bundle; a quota on a bundle acts as a cap.
+                        return new Stock(
+                            new Levels(levels.name(), 0, 0, 0, sets), Map.of(), components);
+                      });
+            });
+  }
+
+  private CompletionStage<SkuEntity.StockView> askStock(String sku) {
+    return sharding
+        .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
+        .ask(SkuEntity.GetStock::new, settings.askTimeout());
+  }
+
+  // Sending -------------------------------------------------------------------------------------
+
+  private Behavior<Command> onTick() {
+    nextCallAt = null;
+    if (!outbox.isEmpty()) {
+      sendNext();
+    } else {
+      trySend();
+    }
+    return this;
+  }
+
+  /** Starts the next call when none is under way and the rate limit allows one. */
+  private void trySend() {
+    if (busy || setup == null || queue.size() == 0) {
+      return;
+    }
+    Instant now = Instant.now();
+    Duration wait = bucket.waitFor(now);
+    if (!wait.isZero()) {
+      wakeAfter(now, wait);
+      return;
+    }
+    List<PushQueue.Pending> taken = queue.nextBatch(setup.batchSize());
+    if (taken.isEmpty()) {
+      return;
+    }
+    List<PushQueue.Pending> batch = soloFirst(taken);
+    busy = true;
+    readStock(batch.stream().map(PushQueue.Pending::sku).toList())
+        .whenComplete(
+            (stock, error) ->
+                context.getSelf().tell(new CallRead(batch, error == null ? stock : Map.of())));
+  }
+
+  /**
+   * A SKU the marketplace refused goes alone, so one bad listing cannot fail a batch again; the
+   * rest of what was taken goes back to the queue for the next call.
+   */
+  private List<PushQueue.Pending> soloFirst(List<PushQueue.Pending> taken) {
+    if (alone.isEmpty() || taken.size() == 1) {
+      return taken;
+    }
+    PushQueue.Pending first = taken.get(0);
+    if (alone.contains(first.sku())) {
+      taken.subList(1, taken.size()).forEach(queue::requeue);
+      return List.of(first);
+    }
+    List<PushQueue.Pending> together = new ArrayList<>();
+    for (PushQueue.Pending pending : taken) {
+      if (alone.contains(pending.sku())) {
+        queue.requeue(pending);
+      } else {
+        together.add(pending);
+      }
+    }
+    return together;
+  }
+
+  private Behavior<Command> onCallRead(CallRead read) {
+    Instant now = Instant.now();
+    List<StockPush> pushes = new ArrayList<>();
+    List<PushQueue.Pending> unchanged = new ArrayList<>();
+    for (PushQueue.Pending pending : read.batch()) {
+      Stock stock = read.stock().get(pending.sku());
+      ListingIds ids = listingIds(pending.sku());
+      if (stock == null || ids == null) {
+        // No fresh figure (the SKU did not answer): never send a stale one. Unlisted meanwhile:
+        // nothing to send at all.
+        if (ids == null) {
+          unchanged.add(pending);
+        } else {
+          queue.requeue(pending);
+        }
+        continue;
+      }
+      long quantity = sellable(pending.sku(), stock);
+      PushQueue.Pending fresh =
+          new PushQueue.Pending(pending.sku(), quantity, pending.previouslySent(), pending.since());
+      if (quantity == lastSent.getOrDefault(pending.sku(), -1L)) {
+        unchanged.add(fresh);
+        continue;
+      }
+      flying.put(pending.sku(), fresh);
+      pushes.add(new StockPush(pending.sku(), ids, quantity));
+    }
+    queue.markSent(unchanged);
+    if (pushes.isEmpty()) {
+      busy = false;
+      trySend();
+      return this;
+    }
+    try {
+      outbox.addAll(adapter.stockUpdate(setup.baseUrl(), credentials(), pushes, now));
+    } catch (RuntimeException e) {
+      // The adapter could not build the call: a listing or a credential is missing or malformed.
+      // Retrying cannot help until an operator fixes it, so these SKUs wait for the next change.
+      Map<String, String> errors = new TreeMap<>();
+      flying.keySet().forEach(sku -> errors.put(sku, e.getMessage()));
+      noteError("Could not build the stock update: " + e.getMessage(), now);
+      failing.putAll(errors);
+      recordErrors(errors, now);
+      queue.markSent(List.copyOf(flying.values()));
+      flying.clear();
+      busy = false;
+      trySend();
+      return this;
+    }
+    sendNext();
+    return this;
+  }
+
+  private ListingIds listingIds(String sku) {
+    return setup.listings().get(sku);
+  }
+
+  private Credentials credentials() {
+    return setup.credentials();
+  }
+
+  /** Sends the next request of the call in progress, or ends the call when none is left. */
+  private void sendNext() {
+    Instant now = Instant.now();
+    if (outbox.isEmpty()) {
+      // Requests that carried none of these SKUs cannot happen; a leftover means a bug upstream,
+      // and requeueing is the safe way out.
+      flying.values().forEach(queue::requeue);
+      flying.clear();
+      busy = false;
+      trySend();
+      return;
+    }
+    if (!bucket.tryTake(now)) {
+      wakeAfter(now, bucket.waitFor(now));
+      return;
+    }
+    MarketplaceRequest request = outbox.poll();
+    calls++;
+    client
+        .send(request)
+        .whenComplete(
+            (response, error) -> context.getSelf().tell(new Answered(request, response, error)));
+  }
+
+  private Behavior<Command> onAnswered(Answered answered) {
+    Instant now = Instant.now();
+    MarketplaceRequest request = answered.request();
+    PushResult result;
+    if (answered.error() != null) {
+      result = new PushResult.Failed(true, "call failed: " + rootMessage(answered.error()));
+    } else {
+      try {
+        result = adapter.parseStockUpdate(request, answered.response());
+      } catch (RuntimeException e) {
+        result = new PushResult.Failed(true, "unreadable answer: " + e.getMessage());
+      }
+    }
+    if (result instanceof PushResult.Accepted accepted) {
+      consecutiveFailures = 0;
+      sent(request.skus(), now);
+    } else if (result instanceof PushResult.PartlyRejected partly) {
+      consecutiveFailures = 0;
+      sent(partly.accepted(), now);
+      rejected(partly.rejected(), now);
+      for (String sku : request.skus()) {
+        PushQueue.Pending pending = flying.remove(sku);
+        if (pending != null) {
+          queue.requeue(pending);
+        }
+      }
+    } else if (result instanceof PushResult.Throttled throttle) {
+      throttled++;
+      Duration wait =
+          throttle.retryAfter() != null && !throttle.retryAfter().isZero()
+              ? throttle.retryAfter()
+              : backoff();
+      bucket.pauseUntil(now.plus(wait));
+      abandonCall();
+    } else if (result instanceof PushResult.Failed failed) {
+      failedCalls++;
+      noteError(failed.reason(), now);
+      Duration wait = failed.retryable() ? backoff() : settings.maxBackoff();
+      if (!failed.retryable()) {
+        Map<String, String> errors = new TreeMap<>();
+        request.skus().forEach(sku -> errors.put(sku, failed.reason()));
+        recordErrors(errors, now);
+        context
+            .getLog()
+            .warn(
+                "Channel {} of tenant {}: the marketplace refused a call: {}",
+                key.channelId(),
+                key.tenantId(),
+                failed.reason());
+      }
+      bucket.pauseUntil(now.plus(wait));
+      abandonCall();
+    }
+    sendNext();
+    return this;
+  }
+
+  /** Puts every change of the call back in the queue and drops its unsent requests. */
+  private void abandonCall() {
+    outbox.clear();
+    flying.values().forEach(queue::requeue);
+    flying.clear();
+  }
+
+  private void sent(Collection<String> skus, Instant now) {
+    Map<String, Long> quantities = new TreeMap<>();
+    List<PushQueue.Pending> done = new ArrayList<>();
+    for (String sku : skus) {
+      PushQueue.Pending pending = flying.remove(sku);
+      if (pending == null) {
+        continue;
+      }
+      done.add(pending);
+      lastSent.put(sku, pending.quantity());
+      quantities.put(sku, pending.quantity());
+      alone.remove(sku);
+      rejections.remove(sku);
+      failing.remove(sku);
+    }
+    queue.markSent(done);
+    if (!quantities.isEmpty()) {
+      CompletableFuture.runAsync(
+              () -> backend.recordSent(key.tenantId(), key.channelId(), quantities, now), blocking)
+          .exceptionally(
+              e -> {
+                // The push happened; only the log of it is behind, and reconciliation repeats an
+                // unlogged push at worst.
+                context.getLog().warn("Could not log pushes of channel {}", key.channelId(), e);
+                return null;
+              });
+    }
+  }
+
+  private void rejected(Map<String, String> reasons, Instant now) {
+    List<PushQueue.Pending> givenUp = new ArrayList<>();
+    reasons.forEach(
+        (sku, reason) -> {
+          PushQueue.Pending pending = flying.remove(sku);
+          failing.put(sku, reason);
+          int times = rejections.merge(sku, 1, Integer::sum);
+          if (pending == null) {
+            return;
+          }
+          if (times >= settings.maxRejections()) {
+            // Refused again and again: the listing needs an operator. It is tried again at the
+            // next change of the SKU or the next reconciliation, not in a loop.
+            alone.remove(sku);
+            rejections.remove(sku);
+            givenUp.add(pending);
+          } else {
+            alone.add(sku);
+            queue.requeue(pending);
+          }
+        });
+    queue.markSent(givenUp);
+    noteError("The marketplace refused " + reasons.size() + " SKU(s)", now);
+    recordErrors(reasons, now);
+  }
+
+  private void recordErrors(Map<String, String> errors, Instant now) {
+    CompletableFuture.runAsync(
+            () -> backend.recordErrors(key.tenantId(), key.channelId(), errors, now), blocking)
+        .exceptionally(
+            e -> {
+              context.getLog().warn("Could not log errors of channel {}", key.channelId(), e);
+              return null;
+            });
+  }
+
+  private void noteError(String error, Instant now) {
+    lastError = error;
+    lastErrorAt = now;
+  }
+
+  /** Doubles from the minimum with every failure in a row, up to the maximum. */
+  private Duration backoff() {
+    consecutiveFailures = Math.min(consecutiveFailures + 1, 30);
+    Duration wait = settings.minBackoff().multipliedBy(1L << (consecutiveFailures - 1));
+    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+  }
+
+  private void wakeAfter(Instant now, Duration wait) {
+    nextCallAt = now.plus(wait);
+    timers.startSingleTimer(TICK, Tick.INSTANCE, wait);
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  // Status --------------------------------------------------------------------------------------
+
+  private Behavior<Command> onGetSync(GetSync get) {
+    Instant now = Instant.now();
+    Long oldest =
+        queue.oldestPending().map(at -> Duration.between(at, now).toMillis()).orElse(null);
+    get.replyTo()
+        .tell(
+            new SyncStatus(
+                setup == null ? "loading" : "running",
+                setup != null && setup.paused(),
+                setup == null ? null : setup.pauseReason(),
+                setup == null ? 0 : setup.listings().size(),
+                queue.size() + dirty.size(),
+                queue.inFlight(),
+                oldest,
+                calls,
+                throttled,
+                failedCalls,
+                lastError,
+                lastErrorAt,
+                nextCallAt,
+                Map.copyOf(failing),
+                setup == null ? null : setup.credentialsExpireAt(),
+                lastReconciledAt));
+    return this;
+  }
+}
