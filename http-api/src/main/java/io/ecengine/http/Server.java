@@ -30,6 +30,7 @@ import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
 import io.ecengine.persistence.PushLog;
 import io.ecengine.persistence.SecretBox;
+import io.ecengine.persistence.ShipmentWriteBacks;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.TenantStore;
@@ -114,7 +115,9 @@ public final class Server implements AutoCloseable {
       ListingStore listings = new ListingStore(database.dataSource());
       AllocationRuleStore rules = new AllocationRuleStore(database.dataSource());
       PushLog pushLog = new PushLog(database.dataSource());
-      ChannelBackend channelBackend = new JdbcChannelBackend(channels, listings, rules, pushLog);
+      ChannelBackend channelBackend =
+          new JdbcChannelBackend(
+              channels, listings, rules, pushLog, new ShipmentWriteBacks(database.dataSource()));
       StockToChannelsAdapter channelFeed =
           new StockToChannelsAdapter(
               system, channelBackend, blocking, channelConfig.getDuration("directory-max-age"));

@@ -5,9 +5,11 @@ import io.ecengine.engine.channel.ChannelBackend;
 import io.ecengine.engine.channel.ChannelKey;
 import io.ecengine.engine.channel.ChannelRules;
 import io.ecengine.engine.channel.ChannelSetup;
+import io.ecengine.engine.channel.WriteBack;
 import io.ecengine.engine.channel.marketplace.Credentials;
 import io.ecengine.engine.channel.marketplace.ListingIds;
 import io.ecengine.engine.channel.marketplace.Marketplace;
+import io.ecengine.engine.channel.marketplace.MarketplaceOrder;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
@@ -26,13 +28,19 @@ public final class JdbcChannelBackend implements ChannelBackend {
   private final ListingStore listings;
   private final AllocationRuleStore rules;
   private final PushLog pushLog;
+  private final ShipmentWriteBacks writeBacks;
 
   public JdbcChannelBackend(
-      ChannelStore channels, ListingStore listings, AllocationRuleStore rules, PushLog pushLog) {
+      ChannelStore channels,
+      ListingStore listings,
+      AllocationRuleStore rules,
+      PushLog pushLog,
+      ShipmentWriteBacks writeBacks) {
     this.channels = channels;
     this.listings = listings;
     this.rules = rules;
     this.pushLog = pushLog;
+    this.writeBacks = writeBacks;
   }
 
   @Override
@@ -116,5 +124,27 @@ public final class JdbcChannelBackend implements ChannelBackend {
   public void recordErrors(
       String tenantId, String channelId, Map<String, String> errors, Instant at) {
     pushLog.recordErrors(tenantId, channelId, errors, at);
+  }
+
+  @Override
+  public List<WriteBack> pendingWriteBacks(
+      String tenantId, String channelId, int maxAttempts, int limit) {
+    return writeBacks.pending(tenantId, channelId, maxAttempts, limit);
+  }
+
+  @Override
+  public List<MarketplaceOrder.Line> marketplaceLines(
+      String tenantId, String channelId, String channelOrderId) {
+    return List.of();
+  }
+
+  @Override
+  public void writeBackSent(String tenantId, WriteBack writeBack, Instant at) {
+    writeBacks.markSent(tenantId, writeBack, at);
+  }
+
+  @Override
+  public void writeBackFailed(String tenantId, WriteBack writeBack, String error, Instant at) {
+    writeBacks.markFailed(tenantId, writeBack, error, at);
   }
 }

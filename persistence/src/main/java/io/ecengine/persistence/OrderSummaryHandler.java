@@ -9,6 +9,7 @@ import io.ecengine.engine.order.OrderEvent.OrderCancelled;
 import io.ecengine.engine.order.OrderEvent.OrderPlaced;
 import io.ecengine.engine.order.OrderEvent.ReturnApplied;
 import io.ecengine.engine.order.OrderEvent.ShipmentCommitted;
+import io.ecengine.engine.order.OrderEvent.ShipmentRecorded;
 import io.ecengine.engine.order.OrderStatus;
 import io.ecengine.engine.sku.HoldKind;
 import java.sql.Connection;
@@ -73,6 +74,16 @@ public final class OrderSummaryHandler
       place(connection, order, placed, at);
     } else {
       requireRow(order, event, setStatus(connection, order, statusAfter(event), at));
+    }
+    if (event instanceof ShipmentRecorded shipment && shipment.trackingNumber() != null) {
+      ShipmentWriteBacks.insertIfFromChannel(
+          connection,
+          order.tenantId(),
+          order.orderId(),
+          shipment.shipmentId(),
+          shipment.carrier(),
+          shipment.trackingNumber(),
+          at);
     }
   }
 

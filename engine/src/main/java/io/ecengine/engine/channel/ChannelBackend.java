@@ -1,5 +1,6 @@
 package io.ecengine.engine.channel;
 
+import io.ecengine.engine.channel.marketplace.MarketplaceOrder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,4 +26,18 @@ public interface ChannelBackend {
 
   /** The marketplace refused these SKUs, with the reason it gave. */
   void recordErrors(String tenantId, String channelId, Map<String, String> errors, Instant at);
+
+  /** Shipments not reported yet and refused fewer than {@code maxAttempts} times, oldest first. */
+  List<WriteBack> pendingWriteBacks(String tenantId, String channelId, int maxAttempts, int limit);
+
+  /**
+   * The order's lines as the marketplace named them when the order was imported (they carry the
+   * item ids some marketplaces need to confirm a shipment), or empty when unknown.
+   */
+  List<MarketplaceOrder.Line> marketplaceLines(
+      String tenantId, String channelId, String channelOrderId);
+
+  void writeBackSent(String tenantId, WriteBack writeBack, Instant at);
+
+  void writeBackFailed(String tenantId, WriteBack writeBack, String error, Instant at);
 }

@@ -4,6 +4,7 @@ import io.ecengine.engine.channel.marketplace.Credentials;
 import io.ecengine.engine.channel.marketplace.ListingIds;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapter;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapters;
+import io.ecengine.engine.channel.marketplace.MarketplaceOrder;
 import io.ecengine.engine.channel.marketplace.MarketplaceRequest;
 import io.ecengine.engine.channel.marketplace.MarketplaceResponse;
 import io.ecengine.engine.channel.marketplace.PushResult;
@@ -115,7 +116,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Instant nextCallAt,
       Map<String, String> failingSkus,
       Instant credentialsExpireAt,
-      Instant lastReconciledAt)
+      Instant lastReconciledAt,
+      int writeBacksQueued,
+      long writeBacksSent,
+      long writeBacksFailed)
       implements CborSerializable {}
 
   /** How channels behave; one per node, from {@code ec.channels}. */
@@ -126,7 +130,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       int readBatch,
       Duration minBackoff,
       Duration maxBackoff,
-      int maxRejections) {
+      int maxRejections,
+      Duration writeBackPollInterval,
+      int maxWriteBackAttempts) {
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
@@ -136,7 +142,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           config.getInt("read-batch"),
           config.getDuration("min-backoff"),
           config.getDuration("max-backoff"),
-          config.getInt("max-rejections"));
+          config.getInt("max-rejections"),
+          config.getDuration("writeback-poll-interval"),
+          config.getInt("max-writeback-attempts"));
     }
   }
 
@@ -154,6 +162,20 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private record Answered(MarketplaceRequest request, MarketplaceResponse response, Throwable error)
       implements Command {}
 
+  /** Shipments to report, with the marketplace's lines of their orders. */
+  private record WriteBacksLoaded(List<Outgoing> writeBacks, Throwable failure)
+      implements Command {}
+
+  private record Outgoing(WriteBack writeBack, List<MarketplaceOrder.Line> lines) {}
+
+  private record WriteBackAnswered(
+      Outgoing outgoing, MarketplaceRequest request, MarketplaceResponse response, Throwable error)
+      implements Command {}
+
+  private enum WriteBacksDue implements Command {
+    INSTANCE
+  }
+
   private enum Tick implements Command {
     INSTANCE
   }
@@ -167,6 +189,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   private static final Object TICK = "tick";
   private static final Object RECONCILE = "reconcile";
+  private static final Object WRITE_BACKS = "write-backs";
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -200,6 +223,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private final Map<String, String> failing = new TreeMap<>();
   private int consecutiveFailures;
   private Instant nextCallAt;
+
+  // Shipments to report: loaded from the database, sent between stock pushes through the same
+  // throttle, one call each.
+  private final Deque<Outgoing> writeBacks = new ArrayDeque<>();
+  private boolean loadingWriteBacks;
+  private boolean writeBackTurn;
+  private long writeBacksSent;
+  private long writeBacksFailed;
 
   private long calls;
   private long throttled;
@@ -272,6 +303,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     this.queue = new PushQueue(settings.lowStockThreshold());
     load();
     timers.startTimerWithFixedDelay(RECONCILE, ReconcileDue.INSTANCE, settings.reconcileInterval());
+    timers.startTimerWithFixedDelay(
+        WRITE_BACKS, WriteBacksDue.INSTANCE, settings.writeBackPollInterval());
   }
 
   @Override
@@ -286,6 +319,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         .onMessage(CallRead.class, this::onCallRead)
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(Tick.class, tick -> onTick())
+        .onMessage(WriteBacksDue.class, due -> loadWriteBacks())
+        .onMessage(WriteBacksLoaded.class, this::onWriteBacksLoaded)
+        .onMessage(WriteBackAnswered.class, this::onWriteBackAnswered)
         .build();
   }
 
@@ -504,7 +540,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   /** Starts the next call when none is under way and the rate limit allows one. */
   private void trySend() {
-    if (busy || setup == null || queue.size() == 0) {
+    boolean stockWaiting = queue.size() > 0;
+    if (busy || setup == null || (!stockWaiting && writeBacks.isEmpty())) {
       return;
     }
     Instant now = Instant.now();
@@ -513,6 +550,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       wakeAfter(now, wait);
       return;
     }
+    // Stock pushes and shipment reports take turns, so a long stock backlog cannot hold a buyer's
+    // tracking number back, nor a pile of shipments a sold-out.
+    if (!writeBacks.isEmpty() && (!stockWaiting || writeBackTurn)) {
+      writeBackTurn = false;
+      sendWriteBack(now);
+      return;
+    }
+    writeBackTurn = true;
     List<PushQueue.Pending> taken = queue.nextBatch(setup.batchSize());
     if (taken.isEmpty()) {
       return;
@@ -789,6 +834,147 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
+  // Shipment reports -----------------------------------------------------------------------------
+
+  private Behavior<Command> loadWriteBacks() {
+    if (loadingWriteBacks || setup == null || !writeBacks.isEmpty()) {
+      return this;
+    }
+    loadingWriteBacks = true;
+    CompletableFuture.supplyAsync(
+            () -> {
+              List<Outgoing> loaded = new ArrayList<>();
+              for (WriteBack writeBack :
+                  backend.pendingWriteBacks(
+                      key.tenantId(), key.channelId(), settings.maxWriteBackAttempts(), 50)) {
+                loaded.add(
+                    new Outgoing(
+                        writeBack,
+                        backend.marketplaceLines(
+                            key.tenantId(), key.channelId(), writeBack.channelOrderId())));
+              }
+              return loaded;
+            },
+            blocking)
+        .whenComplete(
+            (loaded, error) -> context.getSelf().tell(new WriteBacksLoaded(loaded, error)));
+    return this;
+  }
+
+  private Behavior<Command> onWriteBacksLoaded(WriteBacksLoaded loaded) {
+    loadingWriteBacks = false;
+    if (loaded.failure() != null) {
+      context
+          .getLog()
+          .warn(
+              "Channel {} could not read its shipments to report",
+              key.channelId(),
+              loaded.failure());
+      return this;
+    }
+    writeBacks.addAll(loaded.writeBacks());
+    trySend();
+    return this;
+  }
+
+  private void sendWriteBack(Instant now) {
+    Outgoing outgoing = writeBacks.peek();
+    WriteBack writeBack = outgoing.writeBack();
+    MarketplaceRequest request;
+    try {
+      request =
+          adapter.trackingWriteBack(
+              setup.baseUrl(),
+              credentials(),
+              writeBack.channelOrderId(),
+              writeBack.carrier(),
+              writeBack.trackingNumber(),
+              outgoing.lines(),
+              now);
+    } catch (RuntimeException e) {
+      // The call cannot be built (a credential or the marketplace's item ids are missing):
+      // retrying cannot help, so it is marked failed for an operator to see.
+      writeBacks.poll();
+      writeBackFailed(writeBack, "Could not build the shipment report: " + e.getMessage(), now);
+      trySend();
+      return;
+    }
+    if (!bucket.tryTake(now)) {
+      wakeAfter(now, bucket.waitFor(now));
+      return;
+    }
+    busy = true;
+    calls++;
+    client
+        .send(request)
+        .whenComplete(
+            (response, error) ->
+                context.getSelf().tell(new WriteBackAnswered(outgoing, request, response, error)));
+  }
+
+  private Behavior<Command> onWriteBackAnswered(WriteBackAnswered answered) {
+    busy = false;
+    Instant now = Instant.now();
+    PushResult result;
+    if (answered.error() != null) {
+      result = new PushResult.Failed(true, "call failed: " + rootMessage(answered.error()));
+    } else {
+      try {
+        result = adapter.parseWriteBack(answered.request(), answered.response());
+      } catch (RuntimeException e) {
+        result = new PushResult.Failed(true, "unreadable answer: " + e.getMessage());
+      }
+    }
+    WriteBack writeBack = answered.outgoing().writeBack();
+    if (result instanceof PushResult.Accepted) {
+      consecutiveFailures = 0;
+      writeBacks.remove(answered.outgoing());
+      writeBacksSent++;
+      CompletableFuture.runAsync(
+              () -> backend.writeBackSent(key.tenantId(), writeBack, now), blocking)
+          .exceptionally(
+              e -> {
+                // Reported but not marked: it is reported again, which marketplaces accept as
+                // the same tracking number.
+                context.getLog().warn("Could not mark a shipment of {} sent", key.channelId(), e);
+                return null;
+              });
+    } else if (result instanceof PushResult.Throttled throttle) {
+      throttled++;
+      Duration wait =
+          throttle.retryAfter() != null && !throttle.retryAfter().isZero()
+              ? throttle.retryAfter()
+              : backoff();
+      bucket.pauseUntil(now.plus(wait));
+    } else if (result instanceof PushResult.Failed failed && failed.retryable()) {
+      failedCalls++;
+      noteError(failed.reason(), now);
+      bucket.pauseUntil(now.plus(backoff()));
+    } else {
+      String reason =
+          result instanceof PushResult.Failed failed
+              ? failed.reason()
+              : String.join("; ", ((PushResult.PartlyRejected) result).rejected().values());
+      writeBacks.remove(answered.outgoing());
+      writeBackFailed(writeBack, reason, now);
+    }
+    trySend();
+    return this;
+  }
+
+  private void writeBackFailed(WriteBack writeBack, String reason, Instant now) {
+    writeBacksFailed++;
+    noteError(
+        "Shipment report of order " + writeBack.channelOrderId() + " refused: " + reason, now);
+    CompletableFuture.runAsync(
+            () -> backend.writeBackFailed(key.tenantId(), writeBack, reason, now), blocking)
+        .exceptionally(
+            e -> {
+              context.getLog().warn("Could not mark a shipment of {} failed", key.channelId(), e);
+              return null;
+            });
+  }
+
   // Status --------------------------------------------------------------------------------------
 
   private Behavior<Command> onGetSync(GetSync get) {
@@ -813,7 +999,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                 nextCallAt,
                 Map.copyOf(failing),
                 setup == null ? null : setup.credentialsExpireAt(),
-                lastReconciledAt));
+                lastReconciledAt,
+                writeBacks.size(),
+                writeBacksSent,
+                writeBacksFailed));
     return this;
   }
 }

@@ -301,6 +301,9 @@ public final class ChannelRoutes {
     v.put("lastErrorAt", text(status.lastErrorAt()));
     v.put("nextCallAt", text(status.nextCallAt()));
     v.put("lastReconciledAt", text(status.lastReconciledAt()));
+    v.put("shipmentReportsQueued", status.writeBacksQueued());
+    v.put("shipmentReportsSent", status.writeBacksSent());
+    v.put("shipmentReportsFailed", status.writeBacksFailed());
     v.put(
         "lastPushes",
         pushLog.recent(tenantId, channel.channelId(), 100).stream()
