@@ -13,6 +13,7 @@ import io.ecengine.engine.order.WaitlistEntity;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.http.api.ApiHandler;
 import io.ecengine.http.api.Endpoint;
+import io.ecengine.http.routes.CapacityRoutes;
 import io.ecengine.http.routes.ChannelRoutes;
 import io.ecengine.http.routes.OperationsRoutes;
 import io.ecengine.http.routes.OrderRoutes;
@@ -31,6 +32,7 @@ import io.ecengine.persistence.OrderSummaries;
 import io.ecengine.persistence.PushLog;
 import io.ecengine.persistence.SecretBox;
 import io.ecengine.persistence.ShipmentWriteBacks;
+import io.ecengine.persistence.ShippingCapacityStore;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.TenantStore;
@@ -175,6 +177,13 @@ public final class Server implements AutoCloseable {
                   pushLog,
                   channelFeed,
                   blocking)
+              .endpoints());
+      ShippingCapacityStore capacities = new ShippingCapacityStore(database.dataSource());
+      ShippingCapacityGuard capacityGuard =
+          new ShippingCapacityGuard(system, capacities, channels, slas, blocking);
+      capacityGuard.start(system, config.getDuration("ec.shipping-capacity.check-interval"));
+      endpoints.addAll(
+          new CapacityRoutes(json, capacities, channels, slas, capacityGuard, blocking)
               .endpoints());
       endpoints.addAll(
           new OrderRoutes(

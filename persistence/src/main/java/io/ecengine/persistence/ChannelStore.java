@@ -274,7 +274,7 @@ public final class ChannelStore {
    */
   public boolean setPaused(String tenantId, String channelId, boolean paused, String reason) {
     String sql =
-        "UPDATE channels SET paused = ?, pause_reason = ?, updated_at = ?"
+        "UPDATE channels SET paused = ?, pause_reason = ?, updated_at = ?, auto_paused = FALSE"
             + " WHERE tenant_id = ? AND channel_id = ?";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement update = connection.prepareStatement(sql)) {
@@ -286,6 +286,48 @@ public final class ChannelStore {
       return update.executeUpdate() == 1;
     } catch (SQLException e) {
       throw failure((paused ? "pause" : "resume") + " channel " + channelId, tenantId, e);
+    }
+  }
+
+  /**
+   * Pauses a running channel on the shipping capacity guard's behalf, marking the pause as the
+   * guard's. A channel already paused (by an operator or the guard) is left as it is.
+   *
+   * @return true when the channel was running and is now paused
+   */
+  public boolean autoPause(String tenantId, String channelId, String reason) {
+    return autoUpdate(
+        "UPDATE channels SET paused = TRUE, auto_paused = TRUE, pause_reason = ?, updated_at = ?"
+            + " WHERE tenant_id = ? AND channel_id = ? AND paused = FALSE",
+        tenantId,
+        channelId,
+        Jdbc.oneLine(reason, MAX_PAUSE_REASON_LENGTH));
+  }
+
+  /**
+   * Resumes a channel the guard paused. A channel an operator paused stays paused.
+   *
+   * @return true when the channel was paused by the guard and is now running
+   */
+  public boolean autoResume(String tenantId, String channelId) {
+    return autoUpdate(
+        "UPDATE channels SET paused = FALSE, auto_paused = FALSE, pause_reason = ?,"
+            + " updated_at = ? WHERE tenant_id = ? AND channel_id = ? AND auto_paused = TRUE",
+        tenantId,
+        channelId,
+        null);
+  }
+
+  private boolean autoUpdate(String sql, String tenantId, String channelId, String reason) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update = connection.prepareStatement(sql)) {
+      update.setString(1, reason);
+      update.setObject(2, Jdbc.toDb(clock.instant()));
+      update.setString(3, tenantId);
+      update.setString(4, channelId);
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure("pause or resume channel " + channelId + " for capacity", tenantId, e);
     }
   }
 
