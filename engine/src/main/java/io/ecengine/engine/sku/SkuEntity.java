@@ -213,6 +213,15 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   /** The empty state handed to Pekko; never mutated (see eventHandler). */
   private final SkuLedger pristine;
 
+  /**
+   * Events the command handler already applied to the ledger while deciding, by identity. After a
+   * write Pekko hands the very instances that were persisted to the event handler, which skips
+   * them; a recovery reads new instances from the journal, which it applies. If a write fails, the
+   * entity recovers from the journal onto a fresh ledger, so the in-place changes are dropped.
+   */
+  private final Set<SkuEvent> appliedWhileDeciding =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
   private SkuEntity(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
@@ -304,8 +313,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     }
     List<Pending> batch = takeBatch();
     long availableBefore = ledger.available();
-    SkuLedger.Batch decided =
-        ledger.decideAll(batch.stream().map(Pending::request).toList(), Instant.now());
+    SkuLedger.Batch decided = decide(ledger, batch.stream().map(Pending::request).toList());
     if (decided.events().isEmpty()) {
       answer(batch, decided.outcomes());
       // An expiry timer that fired a little early found nothing due: arm it again.
@@ -359,8 +367,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     List<Pending> batch = new ArrayList<>(queue);
     queue.clear();
     long availableBefore = ledger.available();
-    SkuLedger.Batch decided =
-        ledger.decideAll(batch.stream().map(Pending::request).toList(), Instant.now());
+    SkuLedger.Batch decided = decide(ledger, batch.stream().map(Pending::request).toList());
     return Effect()
         .persist(decided.events())
         .thenRun(
@@ -397,6 +404,20 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     }
   }
 
+  /**
+   * Decides a batch. A ledger of its own is decided in place (see {@link #appliedWhileDeciding});
+   * the empty ledger Pekko keeps must stay untouched, so the first batch of a new SKU is decided on
+   * a copy, which is cheap while it is empty.
+   */
+  private SkuLedger.Batch decide(SkuLedger ledger, List<SkuRequest> requests) {
+    if (ledger == pristine) {
+      return ledger.decideAll(requests, Instant.now());
+    }
+    SkuLedger.Batch decided = ledger.decideAllInPlace(requests, Instant.now());
+    appliedWhileDeciding.addAll(decided.events());
+    return decided;
+  }
+
   private void scheduleExpiry(SkuLedger ledger) {
     ledger
         .nextExpiry()
@@ -412,6 +433,9 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   @Override
   public EventHandler<SkuLedger, SkuEvent> eventHandler() {
     return (ledger, event) -> {
+      if (appliedWhileDeciding.remove(event)) {
+        return ledger;
+      }
       // Pekko keeps the empty state it was given and starts every recovery from it, also after
       // a failed write restarts the entity; the ledger is mutable, so the empty one must never
       // be changed. The first event moves the state to a ledger of its own.
@@ -424,7 +448,13 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   @Override
   public SignalHandler<SkuLedger> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::scheduleExpiry)
+        .onSignal(
+            RecoveryCompleted.instance(),
+            ledger -> {
+              // Left over from a write that failed before a restart: never to be matched again.
+              appliedWhileDeciding.clear();
+              scheduleExpiry(ledger);
+            })
         .build();
   }
 

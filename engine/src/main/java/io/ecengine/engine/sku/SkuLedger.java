@@ -204,7 +204,17 @@ public final class SkuLedger {
    * belongs to that request, whose answer shows the levels after the fill.
    */
   public Batch decideAll(List<? extends SkuRequest> requests, Instant now) {
-    SkuLedger scratch = copy();
+    return copy().decideAllInPlace(requests, now);
+  }
+
+  /**
+   * Decides like {@link #decideAll} but applies the events to this ledger as it goes, instead of to
+   * a copy: the copy costs as much as the ledger is large (every active hold, and thousands of
+   * remembered ids), which a hot SKU would pay on every write. The caller must then not apply the
+   * returned events again, and must discard this ledger if they are not stored.
+   */
+  public Batch decideAllInPlace(List<? extends SkuRequest> requests, Instant now) {
+    SkuLedger scratch = this;
     List<SkuEvent> events = new ArrayList<>();
     List<SkuOutcome> outcomes = new ArrayList<>(requests.size());
     List<Reservation> filled = new ArrayList<>();

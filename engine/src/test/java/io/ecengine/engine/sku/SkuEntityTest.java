@@ -401,6 +401,38 @@ class SkuEntityTest {
   }
 
   @Test
+  void aFailedWriteLeavesNothingOfTheBatchItDecided() {
+    // Batches are decided on the live ledger; a write that fails must not leave its holds there.
+    ActorRef<Command> sku = spawnWithStock("acme|failed-write", SETTINGS, 10);
+    String persistenceId = SkuEntity.persistenceId("acme|failed-write").id();
+    AtomicInteger failures = new AtomicInteger(1);
+    liveJournal.withPolicy(
+        (pid, operation) -> {
+          if (pid.equals(persistenceId)
+              && operation instanceof WriteEvents
+              && failures.getAndDecrement() > 0) {
+            return org.apache.pekko.persistence.testkit.StorageFailure.create();
+          }
+          return success();
+        });
+    TestProbe<SkuOutcome> lost = liveKit.createTestProbe();
+    sku.tell(new Submit(reserve("r-lost", 4), lost.ref()));
+    // The caller of a failed write hears nothing (over HTTP it times out with a 503 to retry).
+    lost.expectNoMessage(Duration.ofMillis(300));
+
+    TestProbe<SkuOutcome> probe = liveKit.createTestProbe();
+    sku.tell(new Submit(reserve("r-kept", 3), probe.ref()));
+    assertThat(probe.receiveMessage(Duration.ofSeconds(10))).isInstanceOf(Done.class);
+    assertThat(levelsOf(sku)).isEqualTo(new Levels("Blue mug", 10, 3, 0, 7));
+    assertThat(liveJournal.persistedInStorage(persistenceId))
+        .noneMatch(
+            event ->
+                event instanceof ReservationsPlaced placed
+                    && placed.reservations().stream()
+                        .anyMatch(r -> r.reservationId().equals("r-lost")));
+  }
+
+  @Test
   void floodBeyondTheQueueBoundIsAnsweredOverloadedAndEveryRequestGetsOneReply() {
     int maxQueue = 5;
     ActorRef<Command> sku =
