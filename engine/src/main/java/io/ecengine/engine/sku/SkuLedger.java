@@ -96,6 +96,9 @@ public final class SkuLedger {
   private StockPolicy policy = StockPolicy.REJECT;
   private long backorderLimit;
   private final LinkedHashMap<String, Reservation> active = new LinkedHashMap<>();
+  // How many active reservations expire at each instant, so that the next expiry is found without
+  // walking every hold: a hot SKU can have tens of thousands, and asks after every write.
+  private final java.util.TreeMap<Instant, Integer> expiries = new java.util.TreeMap<>();
   private final LinkedHashMap<String, Incoming> incoming = new LinkedHashMap<>();
   private final LinkedHashMap<String, ClosedReservation> closed = new LinkedHashMap<>();
   private final LinkedHashMap<String, AppliedAdjustment> adjustments = new LinkedHashMap<>();
@@ -186,13 +189,28 @@ public final class SkuLedger {
 
   /** The earliest expiry among the active reservations, if any of them expires. */
   public Optional<Instant> nextExpiry() {
-    Instant next = null;
-    for (Reservation r : active.values()) {
-      if (r.expiresAt() != null && (next == null || r.expiresAt().isBefore(next))) {
-        next = r.expiresAt();
-      }
+    return expiries.isEmpty() ? Optional.empty() : Optional.of(expiries.firstKey());
+  }
+
+  /** Every change to {@code active} goes through here and {@link #removeActive}. */
+  private void putActive(Reservation reservation) {
+    Reservation replaced = active.put(reservation.reservationId(), reservation);
+    forgetExpiry(replaced);
+    if (reservation.expiresAt() != null) {
+      expiries.merge(reservation.expiresAt(), 1, Integer::sum);
     }
-    return Optional.ofNullable(next);
+  }
+
+  private Reservation removeActive(String reservationId) {
+    Reservation removed = active.remove(reservationId);
+    forgetExpiry(removed);
+    return removed;
+  }
+
+  private void forgetExpiry(Reservation reservation) {
+    if (reservation != null && reservation.expiresAt() != null) {
+      expiries.computeIfPresent(reservation.expiresAt(), (at, n) -> n == 1 ? null : n - 1);
+    }
   }
 
   /**
@@ -632,7 +650,7 @@ public final class SkuLedger {
           delivery != null ? delivery : new Incoming(e.incomingId(), e.quantity(), null));
     } else if (event instanceof ReservationsPlaced e) {
       for (Reservation r : e.reservations()) {
-        active.put(r.reservationId(), r);
+        putActive(r);
         count(r.kind(), r.quantity());
       }
     } else if (event instanceof HoldsFilled e) {
@@ -663,7 +681,7 @@ public final class SkuLedger {
         count(r.kind(), -r.quantity());
         count(HoldKind.STOCK, r.quantity());
         // put on an existing key keeps the hold's place in placement order.
-        active.put(id, r.filled());
+        putActive(r.filled());
       }
     }
     // A fill belongs to the adjustment right before it, so a retry of that adjustment is answered
@@ -683,7 +701,7 @@ public final class SkuLedger {
     if (e.closed()) {
       close(e.reservationId(), HoldEnd.COMMITTED);
     } else {
-      active.put(e.reservationId(), before.afterCommitting(e.quantity()));
+      putActive(before.afterCommitting(e.quantity()));
       count(before.kind(), -e.quantity());
     }
     if (e.commitId() != null) {
@@ -696,7 +714,7 @@ public final class SkuLedger {
   }
 
   private Reservation close(String reservationId, HoldEnd end) {
-    Reservation r = active.remove(reservationId);
+    Reservation r = removeActive(reservationId);
     if (r != null) {
       count(r.kind(), -r.quantity());
       remember(closed, reservationId, new ClosedReservation(r, end));
@@ -728,6 +746,7 @@ public final class SkuLedger {
     c.policy = policy;
     c.backorderLimit = backorderLimit;
     c.active.putAll(active);
+    c.expiries.putAll(expiries);
     c.incoming.putAll(incoming);
     c.closed.putAll(closed);
     c.adjustments.putAll(adjustments);
@@ -770,7 +789,7 @@ public final class SkuLedger {
     ledger.policy = s.policy();
     ledger.backorderLimit = s.backorderLimit();
     for (Reservation r : s.active()) {
-      ledger.active.put(r.reservationId(), r);
+      ledger.putActive(r);
       ledger.count(r.kind(), r.quantity());
     }
     s.incoming().forEach(i -> ledger.incoming.put(i.incomingId(), i));

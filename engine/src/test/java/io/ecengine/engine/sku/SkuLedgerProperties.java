@@ -49,6 +49,9 @@ class SkuLedgerProperties {
     Model model = new Model();
     Instant now = START;
     ledger.decideAll(List.of(new Define("sku")), now).events().forEach(ledger::apply);
+    // The entity decides in place; that must end exactly where deciding then applying ends.
+    SkuLedger inPlace = SkuLedger.empty();
+    inPlace.decideAllInPlace(List.of(new Define("sku")), now);
 
     for (Tuple2<Integer, List<SkuRequest>> batch : batches) {
       now = now.plusSeconds(batch.get1());
@@ -64,6 +67,15 @@ class SkuLedgerProperties {
       }
       decided.events().forEach(ledger::apply);
       checkInvariants(ledger, model);
+      SkuLedger.Batch decidedInPlace = inPlace.decideAllInPlace(requests, now);
+      assertThat(decidedInPlace).isEqualTo(decided);
+      assertThat(inPlace.toSnapshot()).isEqualTo(ledger.toSnapshot());
+      assertThat(ledger.nextExpiry())
+          .isEqualTo(
+              ledger.activeReservations().values().stream()
+                  .map(Reservation::expiresAt)
+                  .filter(java.util.Objects::nonNull)
+                  .min(Instant::compareTo));
     }
 
     // Guards against a generator that never reaches the interesting cases.
