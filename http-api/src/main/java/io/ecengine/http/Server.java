@@ -13,12 +13,15 @@ import io.ecengine.engine.order.WaitlistEntity;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.http.api.ApiHandler;
 import io.ecengine.http.api.Endpoint;
+import io.ecengine.http.intake.ListingIndex;
+import io.ecengine.http.intake.MarketplaceOrderIntake;
 import io.ecengine.http.routes.CapacityRoutes;
 import io.ecengine.http.routes.ChannelRoutes;
 import io.ecengine.http.routes.OperationsRoutes;
 import io.ecengine.http.routes.OrderRoutes;
 import io.ecengine.http.routes.SkuRoutes;
 import io.ecengine.http.routes.TenantRoutes;
+import io.ecengine.http.routes.WebhookRoutes;
 import io.ecengine.persistence.AllocationRuleStore;
 import io.ecengine.persistence.ChannelFeedProjection;
 import io.ecengine.persistence.ChannelSlas;
@@ -27,6 +30,7 @@ import io.ecengine.persistence.Database;
 import io.ecengine.persistence.DatabaseSettings;
 import io.ecengine.persistence.JdbcChannelBackend;
 import io.ecengine.persistence.ListingStore;
+import io.ecengine.persistence.MarketplaceOrderStore;
 import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
 import io.ecengine.persistence.PushLog;
@@ -36,6 +40,7 @@ import io.ecengine.persistence.ShippingCapacityStore;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.TenantStore;
+import io.ecengine.persistence.WebhookDeliveries;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -117,9 +122,21 @@ public final class Server implements AutoCloseable {
       ListingStore listings = new ListingStore(database.dataSource());
       AllocationRuleStore rules = new AllocationRuleStore(database.dataSource());
       PushLog pushLog = new PushLog(database.dataSource());
+      MarketplaceOrderStore marketplaceOrders = new MarketplaceOrderStore(database.dataSource());
+      ChannelSlas slas = new ChannelSlas(database.dataSource());
+      ListingIndex listingIndex =
+          new ListingIndex(listings, channelConfig.getDuration("directory-max-age"));
+      MarketplaceOrderIntake intake =
+          new MarketplaceOrderIntake(
+              system, askTimeout, listingIndex, marketplaceOrders, slas, blocking);
       ChannelBackend channelBackend =
           new JdbcChannelBackend(
-              channels, listings, rules, pushLog, new ShipmentWriteBacks(database.dataSource()));
+              channels,
+              listings,
+              rules,
+              pushLog,
+              new ShipmentWriteBacks(database.dataSource()),
+              marketplaceOrders);
       StockToChannelsAdapter channelFeed =
           new StockToChannelsAdapter(
               system, channelBackend, blocking, channelConfig.getDuration("directory-max-age"));
@@ -136,6 +153,7 @@ public final class Server implements AutoCloseable {
           ChannelEntity.Settings.fromConfig(channelConfig),
           channelBackend,
           new MarketplaceClient(blocking, channelConfig.getDuration("call-timeout")),
+          intake,
           blocking);
       SkuProjection.init(system, database);
       OrderProjection.init(system, database);
@@ -163,7 +181,6 @@ public final class Server implements AutoCloseable {
               new SkuSummaries(database.dataSource()),
               blocking);
       endpoints.addAll(skuRoutes.endpoints());
-      ChannelSlas slas = new ChannelSlas(database.dataSource());
       endpoints.addAll(
           new ChannelRoutes(
                   ClusterSharding.get(system),
@@ -176,6 +193,16 @@ public final class Server implements AutoCloseable {
                   skuRoutes,
                   pushLog,
                   channelFeed,
+                  listingIndex,
+                  blocking)
+              .endpoints());
+      endpoints.addAll(
+          new WebhookRoutes(
+                  ClusterSharding.get(system),
+                  askTimeout,
+                  channels,
+                  new WebhookDeliveries(database.dataSource()),
+                  intake,
                   blocking)
               .endpoints());
       ShippingCapacityStore capacities = new ShippingCapacityStore(database.dataSource());

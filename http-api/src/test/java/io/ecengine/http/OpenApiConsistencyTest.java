@@ -71,6 +71,7 @@ class OpenApiConsistencyTest {
     values.put("{orderId}", "ord_000000000000000000000000");
     values.put("{channelId}", "doc-channel");
     values.put("{incomingId}", "doc-incoming");
+    values.put("{marketplace}", "shopify");
     for (String route : documented()) {
       String method = route.substring(0, route.indexOf(' '));
       String path = route.substring(route.indexOf(' ') + 1);

@@ -237,6 +237,23 @@ public final class ChannelStore {
     }
   }
 
+  /**
+   * The channels of every tenant with this channel id: where a webhook addressed to the channel id
+   * alone may belong. Channel ids are chosen per tenant, so there may be several; the webhook's
+   * signature tells which one sent it.
+   */
+  public List<ChannelRecord> withChannelId(String channelId) {
+    String sql =
+        "SELECT " + COLUMNS + " FROM channels WHERE channel_id = ? ORDER BY tenant_id LIMIT 100";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, channelId);
+      return read(select);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not look up channel " + channelId, e);
+    }
+  }
+
   /** The tenant's channels in channel id order. */
   public List<ChannelRecord> list(String tenantId) {
     String sql = "SELECT " + COLUMNS + " FROM channels WHERE tenant_id = ? ORDER BY channel_id";

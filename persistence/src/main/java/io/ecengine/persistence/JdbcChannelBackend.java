@@ -29,13 +29,16 @@ public final class JdbcChannelBackend implements ChannelBackend {
   private final AllocationRuleStore rules;
   private final PushLog pushLog;
   private final ShipmentWriteBacks writeBacks;
+  private final MarketplaceOrderStore marketplaceOrders;
 
   public JdbcChannelBackend(
       ChannelStore channels,
       ListingStore listings,
       AllocationRuleStore rules,
       PushLog pushLog,
-      ShipmentWriteBacks writeBacks) {
+      ShipmentWriteBacks writeBacks,
+      MarketplaceOrderStore marketplaceOrders) {
+    this.marketplaceOrders = marketplaceOrders;
     this.channels = channels;
     this.listings = listings;
     this.rules = rules;
@@ -135,7 +138,17 @@ public final class JdbcChannelBackend implements ChannelBackend {
   @Override
   public List<MarketplaceOrder.Line> marketplaceLines(
       String tenantId, String channelId, String channelOrderId) {
-    return List.of();
+    return marketplaceOrders.lines(tenantId, channelId, channelOrderId);
+  }
+
+  @Override
+  public Optional<Instant> pulledSince(String tenantId, String channelId) {
+    return marketplaceOrders.pulledSince(tenantId, channelId);
+  }
+
+  @Override
+  public void markPulled(String tenantId, String channelId, Instant since) {
+    marketplaceOrders.markPulled(tenantId, channelId, since);
   }
 
   @Override

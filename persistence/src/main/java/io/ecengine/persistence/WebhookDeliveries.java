@@ -28,9 +28,9 @@ public final class WebhookDeliveries {
    * channel. Of concurrent duplicates exactly one gets true: the primary key lets one insert
    * through and fails the others.
    *
-   * <p>Marked before the delivery is handled, so a node that fails while handling it leaves a
-   * delivery that looks handled: the marketplace's retry is then dropped. The polling
-   * reconciliation every marketplace asks for is what catches such an order.
+   * <p>Marked before the delivery is handled; a handler that fails {@link #forget}s it. A node that
+   * crashes while handling it leaves a delivery that looks handled, and the marketplace's retry is
+   * then dropped: the channels' reconciliation pulls catch such an order.
    *
    * @throws IllegalArgumentException when the marketplace or delivery id is empty or too long to
    *     store: cutting it could make two deliveries look alike
@@ -61,6 +61,23 @@ public final class WebhookDeliveries {
       throw new IllegalStateException(
           "Could not record webhook delivery of channel " + channelId + " of tenant " + tenantId,
           e);
+    }
+  }
+
+  /** Forgets one delivery whose handling failed, so that the marketplace's retry is handled. */
+  public void forget(String marketplace, String tenantId, String channelId, String deliveryId) {
+    String sql =
+        "DELETE FROM webhook_deliveries WHERE marketplace = ? AND tenant_id = ?"
+            + " AND channel_id = ? AND delivery_id = ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete = connection.prepareStatement(sql)) {
+      delete.setString(1, marketplace);
+      delete.setString(2, tenantId);
+      delete.setString(3, channelId);
+      delete.setString(4, deliveryId);
+      delete.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not forget a webhook delivery", e);
     }
   }
 

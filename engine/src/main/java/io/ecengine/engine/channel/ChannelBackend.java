@@ -40,4 +40,10 @@ public interface ChannelBackend {
   void writeBackSent(String tenantId, WriteBack writeBack, Instant at);
 
   void writeBackFailed(String tenantId, WriteBack writeBack, String error, Instant at);
+
+  /** Where the channel's next order pull starts, or empty before its first pull. */
+  Optional<Instant> pulledSince(String tenantId, String channelId);
+
+  /** Every order placed before {@code since} has been pulled and imported. */
+  void markPulled(String tenantId, String channelId, Instant since);
 }

@@ -4,9 +4,11 @@ import io.ecengine.engine.channel.marketplace.Credentials;
 import io.ecengine.engine.channel.marketplace.ListingIds;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapter;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapters;
+import io.ecengine.engine.channel.marketplace.MarketplaceCallException;
 import io.ecengine.engine.channel.marketplace.MarketplaceOrder;
 import io.ecengine.engine.channel.marketplace.MarketplaceRequest;
 import io.ecengine.engine.channel.marketplace.MarketplaceResponse;
+import io.ecengine.engine.channel.marketplace.OrderPage;
 import io.ecengine.engine.channel.marketplace.PushResult;
 import io.ecengine.engine.channel.marketplace.StockPush;
 import io.ecengine.engine.serialization.CborSerializable;
@@ -91,6 +93,19 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     INSTANCE
   }
 
+  /**
+   * Read these orders from the marketplace and import them: a webhook named them without their
+   * details (TikTok Shop). The reads go through the channel's rate limit. {@code replyTo} hears
+   * once the ids are queued.
+   */
+  public record FetchOrders(List<String> channelOrderIds, ActorRef<Ack> replyTo)
+      implements Command, CborSerializable {}
+
+  /** Pull new orders now rather than at the next scheduled pull. */
+  public enum PullOrders implements Command, CborSerializable {
+    INSTANCE
+  }
+
   /** Report how far the marketplace is behind. */
   public record GetSync(ActorRef<SyncStatus> replyTo) implements Command, CborSerializable {}
 
@@ -119,11 +134,19 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Instant lastReconciledAt,
       int writeBacksQueued,
       long writeBacksSent,
-      long writeBacksFailed)
+      long writeBacksFailed,
+      int ordersToFetch,
+      long ordersImported,
+      long orderCallFailures)
       implements CborSerializable {}
 
-  /** How channels behave; one per node, from {@code ec.channels}. */
+  /**
+   * How channels behave; one per node, from {@code ec.channels}. {@code pushOnChange} false makes a
+   * channel behave like the batch tools it replaces: it ignores changes and sends everything once
+   * per {@code reconcileInterval}, which the live-burst benchmark compares against.
+   */
   public record Settings(
+      boolean pushOnChange,
       Duration reconcileInterval,
       Duration askTimeout,
       long lowStockThreshold,
@@ -132,10 +155,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Duration maxBackoff,
       int maxRejections,
       Duration writeBackPollInterval,
-      int maxWriteBackAttempts) {
+      int maxWriteBackAttempts,
+      Duration orderPollInterval,
+      Duration orderReconcileInterval,
+      Duration orderPullOverlap) {
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
+          config.getString("mode").equals("realtime"),
           config.getDuration("reconcile-interval"),
           config.getDuration("ask-timeout"),
           config.getLong("low-stock-threshold"),
@@ -144,7 +171,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           config.getDuration("max-backoff"),
           config.getInt("max-rejections"),
           config.getDuration("writeback-poll-interval"),
-          config.getInt("max-writeback-attempts"));
+          config.getInt("max-writeback-attempts"),
+          config.getDuration("order-poll-interval"),
+          config.getDuration("order-reconcile-interval"),
+          config.getDuration("order-pull-overlap"));
     }
   }
 
@@ -172,6 +202,21 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Outgoing outgoing, MarketplaceRequest request, MarketplaceResponse response, Throwable error)
       implements Command {}
 
+  private enum PullDue implements Command {
+    INSTANCE
+  }
+
+  private record PullMarkLoaded(Instant since, Throwable failure) implements Command {}
+
+  /** An order read: a page of the pull, or the details of orders named elsewhere. */
+  private record OrderCall(MarketplaceRequest request, boolean pull, List<String> ids) {}
+
+  private record OrderCallAnswered(OrderCall call, MarketplaceResponse response, Throwable error)
+      implements Command {}
+
+  private record ImportFailed(List<String> ids, boolean fromPull, Throwable failure)
+      implements Command {}
+
   private enum WriteBacksDue implements Command {
     INSTANCE
   }
@@ -190,6 +235,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final Object TICK = "tick";
   private static final Object RECONCILE = "reconcile";
   private static final Object WRITE_BACKS = "write-backs";
+  private static final Object PULL = "pull";
+  private static final int ORDERS_PER_FETCH = 50;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -198,6 +245,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private final ChannelKey key;
   private final ChannelBackend backend;
   private final MarketplaceClient client;
+  private final OrderIntake intake;
   private final Executor blocking;
   private final ClusterSharding sharding;
 
@@ -228,8 +276,21 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   // throttle, one call each.
   private final Deque<Outgoing> writeBacks = new ArrayDeque<>();
   private boolean loadingWriteBacks;
-  private boolean writeBackTurn;
+  private int turn;
   private long writeBacksSent;
+
+  // Order reads: ids to fetch, the pull in progress (since when, started when, next page), and
+  // the calls built but not sent.
+  private final Set<String> toFetch = new LinkedHashSet<>();
+  private final Deque<OrderCall> orderOutbox = new ArrayDeque<>();
+  private Instant pullSince;
+  private boolean loadingPullMark;
+  private boolean pullWanted;
+  private Instant pullStartedAt;
+  private String pullPageToken;
+  private boolean pullIncomplete;
+  private long ordersImported;
+  private long orderCallFailures;
   private long writeBacksFailed;
 
   private long calls;
@@ -245,6 +306,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Settings settings,
       ChannelBackend backend,
       MarketplaceClient client,
+      OrderIntake intake,
       Executor blocking) {
     ClusterSharding.get(system)
         .init(
@@ -257,6 +319,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                             settings,
                             backend,
                             client,
+                            intake,
                             blocking))
                 // A channel must run to push: it comes back after a crash or a rebalance.
                 .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
@@ -272,13 +335,22 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Settings settings,
       ChannelBackend backend,
       MarketplaceClient client,
+      OrderIntake intake,
       Executor blocking) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
                 timers ->
                     new ChannelEntity(
-                        context, timers, shardOrNull, settings, key, backend, client, blocking)));
+                        context,
+                        timers,
+                        shardOrNull,
+                        settings,
+                        key,
+                        backend,
+                        client,
+                        intake,
+                        blocking)));
   }
 
   private ChannelEntity(
@@ -289,8 +361,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       ChannelKey key,
       ChannelBackend backend,
       MarketplaceClient client,
+      OrderIntake intake,
       Executor blocking) {
     super(context);
+    this.intake = intake;
     this.context = context;
     this.timers = timers;
     this.shardOrNull = shardOrNull;
@@ -320,6 +394,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(Tick.class, tick -> onTick())
         .onMessage(WriteBacksDue.class, due -> loadWriteBacks())
+        .onMessage(FetchOrders.class, this::onFetchOrders)
+        .onMessage(PullOrders.class, pull -> onPullDue())
+        .onMessage(PullDue.class, due -> onPullDue())
+        .onMessage(PullMarkLoaded.class, this::onPullMarkLoaded)
+        .onMessage(OrderCallAnswered.class, this::onOrderCallAnswered)
+        .onMessage(ImportFailed.class, this::onImportFailed)
         .onMessage(WriteBacksLoaded.class, this::onWriteBacksLoaded)
         .onMessage(WriteBackAnswered.class, this::onWriteBackAnswered)
         .build();
@@ -378,6 +458,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     setup = fresh;
     adapter = MarketplaceAdapters.forMarketplace(fresh.marketplace());
     if (first) {
+      Duration every =
+          pushesOrders(fresh.marketplace())
+              ? settings.orderReconcileInterval()
+              : settings.orderPollInterval();
+      timers.startTimerWithFixedDelay(PULL, PullDue.INSTANCE, every);
+    }
+    if (first) {
       // What the marketplace accepted before this incarnation; later, this actor knows better.
       lastSent.putAll(fresh.lastSent());
     }
@@ -396,6 +483,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private Behavior<Command> onStockChanged(StockChanged changed) {
     if (changed.replyToOrNull() != null) {
       changed.replyToOrNull().tell(Ack.INSTANCE);
+    }
+    if (!settings.pushOnChange()) {
+      return this;
     }
     if (setup == null) {
       dirty.add(changed.sku());
@@ -541,7 +631,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   /** Starts the next call when none is under way and the rate limit allows one. */
   private void trySend() {
     boolean stockWaiting = queue.size() > 0;
-    if (busy || setup == null || (!stockWaiting && writeBacks.isEmpty())) {
+    boolean writeBacksWaiting = !writeBacks.isEmpty();
+    boolean ordersWaiting = ordersWaiting();
+    if (busy || setup == null || (!stockWaiting && !writeBacksWaiting && !ordersWaiting)) {
       return;
     }
     Instant now = Instant.now();
@@ -550,14 +642,29 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       wakeAfter(now, wait);
       return;
     }
-    // Stock pushes and shipment reports take turns, so a long stock backlog cannot hold a buyer's
-    // tracking number back, nor a pile of shipments a sold-out.
-    if (!writeBacks.isEmpty() && (!stockWaiting || writeBackTurn)) {
-      writeBackTurn = false;
-      sendWriteBack(now);
-      return;
+    // Stock pushes, shipment reports and order reads take turns, so that a long backlog of one
+    // kind cannot hold the others back: a sold-out waits at most two other calls.
+    for (int i = 0; i < 3; i++) {
+      int job = (turn + i) % 3;
+      if (job == 0 && stockWaiting) {
+        turn = 1;
+        sendStock();
+        return;
+      }
+      if (job == 1 && writeBacksWaiting) {
+        turn = 2;
+        sendWriteBack(now);
+        return;
+      }
+      if (job == 2 && ordersWaiting) {
+        turn = 0;
+        sendOrderCall(now);
+        return;
+      }
     }
-    writeBackTurn = true;
+  }
+
+  private void sendStock() {
     List<PushQueue.Pending> taken = queue.nextBatch(setup.batchSize());
     if (taken.isEmpty()) {
       return;
@@ -834,6 +941,217 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
+  // Order reads ---------------------------------------------------------------------------------
+
+  /** TikTok Shop and Shopify push orders by webhook; the others are only pulled. */
+  private static boolean pushesOrders(
+      io.ecengine.engine.channel.marketplace.Marketplace marketplace) {
+    return MarketplaceAdapters.webhookVerifier(marketplace).isPresent();
+  }
+
+  private boolean ordersWaiting() {
+    return !orderOutbox.isEmpty() || !toFetch.isEmpty() || (pullWanted && pullSince != null);
+  }
+
+  private Behavior<Command> onFetchOrders(FetchOrders fetch) {
+    toFetch.addAll(fetch.channelOrderIds());
+    if (fetch.replyTo() != null) {
+      fetch.replyTo().tell(Ack.INSTANCE);
+    }
+    trySend();
+    return this;
+  }
+
+  private Behavior<Command> onPullDue() {
+    if (setup == null || pullWanted) {
+      return this;
+    }
+    if (pullSince == null) {
+      if (!loadingPullMark) {
+        loadingPullMark = true;
+        CompletableFuture.supplyAsync(
+                () -> backend.pulledSince(key.tenantId(), key.channelId()), blocking)
+            .whenComplete(
+                (mark, error) ->
+                    context
+                        .getSelf()
+                        .tell(new PullMarkLoaded(error == null ? mark.orElse(null) : null, error)));
+      }
+      return this;
+    }
+    pullWanted = true;
+    pullStartedAt = Instant.now();
+    pullPageToken = null;
+    pullIncomplete = false;
+    trySend();
+    return this;
+  }
+
+  private Behavior<Command> onPullMarkLoaded(PullMarkLoaded loaded) {
+    loadingPullMark = false;
+    if (loaded.failure() != null) {
+      context.getLog().warn("Channel {} could not read its pull mark", key.channelId());
+      return this;
+    }
+    // A channel never pulled starts from now: orders from before it was connected were handled
+    // elsewhere, and importing them would hold stock twice.
+    pullSince =
+        loaded.since() != null ? loaded.since() : Instant.now().minus(settings.orderPullOverlap());
+    return onPullDue();
+  }
+
+  private void sendOrderCall(Instant now) {
+    if (orderOutbox.isEmpty()) {
+      try {
+        if (!toFetch.isEmpty()) {
+          List<String> ids = new ArrayList<>();
+          var it = toFetch.iterator();
+          while (it.hasNext() && ids.size() < ORDERS_PER_FETCH) {
+            ids.add(it.next());
+            it.remove();
+          }
+          for (MarketplaceRequest request :
+              adapter.orderDetails(setup.baseUrl(), credentials(), ids, now)) {
+            orderOutbox.add(new OrderCall(request, false, ids));
+          }
+        } else if (pullWanted) {
+          orderOutbox.add(
+              new OrderCall(
+                  adapter.orderPull(setup.baseUrl(), credentials(), pullSince, pullPageToken, now),
+                  true,
+                  List.of()));
+        }
+      } catch (RuntimeException e) {
+        // A credential is missing for order calls: nothing to do until an operator adds it.
+        noteError("Could not build an order call: " + e.getMessage(), now);
+        pullWanted = false;
+        trySend();
+        return;
+      }
+    }
+    OrderCall call = orderOutbox.poll();
+    if (call == null) {
+      return;
+    }
+    if (!bucket.tryTake(now)) {
+      orderOutbox.addFirst(call);
+      wakeAfter(now, bucket.waitFor(now));
+      return;
+    }
+    busy = true;
+    calls++;
+    client
+        .send(call.request())
+        .whenComplete(
+            (response, error) ->
+                context.getSelf().tell(new OrderCallAnswered(call, response, error)));
+  }
+
+  private Behavior<Command> onOrderCallAnswered(OrderCallAnswered answered) {
+    busy = false;
+    Instant now = Instant.now();
+    OrderCall call = answered.call();
+    try {
+      if (answered.error() != null) {
+        throw new MarketplaceCallException(
+            new PushResult.Failed(true, "call failed: " + rootMessage(answered.error())));
+      }
+      if (call.pull()) {
+        OrderPage page = adapter.parseOrderPull(call.request(), answered.response());
+        importOrders(page.orders(), List.of(), true);
+        toFetch.addAll(page.orderIdsToFetch());
+        consecutiveFailures = 0;
+        if (page.nextPageToken() != null) {
+          pullPageToken = page.nextPageToken();
+        } else {
+          finishPull();
+        }
+      } else {
+        List<MarketplaceOrder> orders = adapter.parseOrderDetails(answered.response());
+        consecutiveFailures = 0;
+        importOrders(orders, call.ids(), false);
+      }
+    } catch (MarketplaceCallException e) {
+      orderCallFailures++;
+      if (e.outcome() instanceof PushResult.Throttled throttle) {
+        throttled++;
+        Duration wait =
+            throttle.retryAfter() != null && !throttle.retryAfter().isZero()
+                ? throttle.retryAfter()
+                : backoff();
+        bucket.pauseUntil(now.plus(wait));
+      } else {
+        noteError("Order call failed: " + e.getMessage(), now);
+        bucket.pauseUntil(now.plus(backoff()));
+      }
+      // The same page is pulled again; ids to fetch go back in line.
+      toFetch.addAll(call.ids());
+      orderOutbox.clear();
+    } catch (RuntimeException e) {
+      // An answer we cannot read will not read better next time: stop this pull and say so.
+      orderCallFailures++;
+      noteError("Unreadable order answer: " + e.getMessage(), now);
+      orderOutbox.clear();
+      if (call.pull()) {
+        pullWanted = false;
+      }
+    }
+    trySend();
+    return this;
+  }
+
+  private void finishPull() {
+    pullWanted = false;
+    if (pullIncomplete) {
+      // An import failed: pull from the same point again next time (imports are idempotent).
+      return;
+    }
+    // Orders placed just before the pull started may not be visible yet: keep an overlap.
+    Instant mark = pullStartedAt.minus(settings.orderPullOverlap());
+    pullSince = mark.isAfter(pullSince) ? mark : pullSince;
+    Instant since = pullSince;
+    CompletableFuture.runAsync(
+            () -> backend.markPulled(key.tenantId(), key.channelId(), since), blocking)
+        .exceptionally(
+            e -> {
+              context.getLog().warn("Could not store the pull mark of {}", key.channelId(), e);
+              return null;
+            });
+  }
+
+  private void importOrders(List<MarketplaceOrder> orders, List<String> ids, boolean fromPull) {
+    if (orders.isEmpty()) {
+      return;
+    }
+    ordersImported += orders.size();
+    intake
+        .importOrders(key.tenantId(), key.channelId(), orders)
+        .whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                context.getSelf().tell(new ImportFailed(ids, fromPull, error));
+              }
+            });
+  }
+
+  private Behavior<Command> onImportFailed(ImportFailed failed) {
+    context
+        .getLog()
+        .warn(
+            "Channel {} of tenant {} could not import orders; they are read again",
+            key.channelId(),
+            key.tenantId(),
+            failed.failure());
+    noteError("Order import failed: " + rootMessage(failed.failure()), Instant.now());
+    if (failed.fromPull()) {
+      pullIncomplete = true;
+    } else {
+      toFetch.addAll(failed.ids());
+      trySend();
+    }
+    return this;
+  }
+
   // Shipment reports -----------------------------------------------------------------------------
 
   private Behavior<Command> loadWriteBacks() {
@@ -1002,7 +1320,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                 lastReconciledAt,
                 writeBacks.size(),
                 writeBacksSent,
-                writeBacksFailed));
+                writeBacksFailed,
+                toFetch.size(),
+                ordersImported,
+                orderCallFailures));
     return this;
   }
 }

@@ -170,7 +170,16 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
             principal ->
                 readBody(request, routed.endpoint())
                     .thenApply(
-                        body -> new Call(principal, path, routed.params(), query(request), body)))
+                        body ->
+                            new Call(
+                                principal,
+                                path,
+                                routed.params(),
+                                query(request),
+                                body,
+                                routed.endpoint().access() == Access.WEBHOOK
+                                    ? headers(request)
+                                    : Map.of())))
         .thenCompose(call -> routed.endpoint().handler().handle(call))
         .thenApply(reply -> response(reply));
   }
@@ -183,8 +192,16 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
     }
   }
 
+  private static Map<String, List<String>> headers(HttpRequest request) {
+    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (HttpHeader header : request.getHeaders()) {
+      headers.computeIfAbsent(header.name(), n -> new ArrayList<>()).add(header.value());
+    }
+    return headers;
+  }
+
   private CompletionStage<Principal> authenticate(HttpRequest request, Access access) {
-    if (access == Access.PUBLIC) {
+    if (access == Access.PUBLIC || access == Access.WEBHOOK) {
       return CompletableFuture.completedFuture(new Principal.Anonymous());
     }
     Optional<String> key =

@@ -1,5 +1,6 @@
 package io.ecengine.http.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,7 +10,18 @@ public record Call(
     String path,
     Map<String, String> pathParams,
     Map<String, String> query,
-    byte[] body) {
+    byte[] body,
+    Map<String, List<String>> headers) {
+
+  /** A call without headers: only webhook endpoints are given them. */
+  public Call(
+      Principal principal,
+      String path,
+      Map<String, String> pathParams,
+      Map<String, String> query,
+      byte[] body) {
+    this(principal, path, pathParams, query, body, Map.of());
+  }
 
   public String param(String name) {
     return pathParams.get(name);

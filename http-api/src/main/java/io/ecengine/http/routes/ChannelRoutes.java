@@ -23,6 +23,7 @@ import io.ecengine.http.api.Ids;
 import io.ecengine.http.api.JsonBody;
 import io.ecengine.http.api.Problem;
 import io.ecengine.http.api.Reply;
+import io.ecengine.http.intake.ListingIndex;
 import io.ecengine.persistence.AllocationRuleStore;
 import io.ecengine.persistence.ChannelSlas;
 import io.ecengine.persistence.ChannelStore;
@@ -67,6 +68,7 @@ public final class ChannelRoutes {
   private final SkuRoutes skus;
   private final PushLog pushLog;
   private final StockToChannelsAdapter channelFeed;
+  private final ListingIndex listingIndex;
   private final Executor blocking;
 
   public ChannelRoutes(
@@ -80,7 +82,9 @@ public final class ChannelRoutes {
       SkuRoutes skus,
       PushLog pushLog,
       StockToChannelsAdapter channelFeed,
+      ListingIndex listingIndex,
       Executor blocking) {
+    this.listingIndex = listingIndex;
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.json = json;
@@ -259,6 +263,7 @@ public final class ChannelRoutes {
 
   /** Tells the channel's actor to read its setup again and reconcile what it lists. */
   private void reload(String tenantId, String channelId) {
+    listingIndex.invalidate(tenantId, channelId);
     sharding
         .entityRefFor(ChannelEntity.TYPE_KEY, new ChannelKey(tenantId, channelId).entityId())
         .tell(ChannelEntity.Reload.INSTANCE);
@@ -304,6 +309,9 @@ public final class ChannelRoutes {
     v.put("shipmentReportsQueued", status.writeBacksQueued());
     v.put("shipmentReportsSent", status.writeBacksSent());
     v.put("shipmentReportsFailed", status.writeBacksFailed());
+    v.put("ordersToFetch", status.ordersToFetch());
+    v.put("ordersImported", status.ordersImported());
+    v.put("orderCallFailures", status.orderCallFailures());
     v.put(
         "lastPushes",
         pushLog.recent(tenantId, channel.channelId(), 100).stream()

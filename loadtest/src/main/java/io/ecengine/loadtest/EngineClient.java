@@ -1,0 +1,110 @@
+package io.ecengine.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A small JSON client for the engine's API, for scenarios and end-to-end tests. */
+public final class EngineClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One answer: its status, its body as text and, when it is JSON, parsed. */
+  public record Response(int status, String body) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Not JSON: " + body, e);
+      }
+    }
+
+    public Response requireSuccess() {
+      if (status < 200 || status >= 300) {
+        throw new IllegalStateException("HTTP " + status + ": " + body);
+      }
+      return this;
+    }
+  }
+
+  private final HttpClient http;
+  private final URI base;
+  private final String key;
+
+  public EngineClient(URI base, String key) {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    this.base = base;
+    this.key = key;
+  }
+
+  /** Creates a tenant with the administrator key and returns a client with the tenant's key. */
+  public static EngineClient newTenant(URI base, String adminKey, String tenantId) {
+    EngineClient admin = new EngineClient(base, adminKey);
+    Response created =
+        admin.post("/v1/tenants", Map.of("tenantId", tenantId, "name", tenantId)).requireSuccess();
+    return new EngineClient(base, created.json().get("apiKey").asText());
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response put(String path, Object body) {
+    return send(request(path).PUT(json(body)));
+  }
+
+  public Response post(String path, Object body) {
+    return send(request(path).POST(json(body)));
+  }
+
+  /** The same POST without waiting, for load. */
+  public CompletableFuture<Response> postAsync(String path, Object body) {
+    return http.sendAsync(
+            request(path).POST(json(body)).build(), HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> new Response(response.statusCode(), response.body()));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json");
+  }
+
+  private static HttpRequest.BodyPublisher json(Object body) {
+    try {
+      return HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.ecengine.persistence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecengine.engine.channel.marketplace.ListingIds;
+import io.ecengine.engine.channel.marketplace.MarketplaceOrder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * What the engine keeps of orders imported from marketplaces: their lines with the marketplace's
+ * ids (for shipment reports), and how far each channel's order pull has read.
+ */
+public final class MarketplaceOrderStore {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<List<Map<String, Object>>> LINES = new TypeReference<>() {};
+  private static final int MAX_LINES_JSON = 20_000;
+
+  private final DataSource dataSource;
+  private final Clock clock;
+
+  public MarketplaceOrderStore(DataSource dataSource) {
+    this(dataSource, Clock.systemUTC());
+  }
+
+  public MarketplaceOrderStore(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  /**
+   * Records an imported order's lines, once: an order imported again (a redelivered webhook, an
+   * overlapping pull) keeps what was first recorded.
+   *
+   * @return true when the order was not recorded before
+   */
+  public boolean save(String tenantId, String channelId, MarketplaceOrder order, int unmapped) {
+    String json = toJson(order.lines());
+    String sql =
+        "INSERT INTO marketplace_orders (tenant_id, channel_id, channel_order_id, lines_json,"
+            + " unmapped_lines, imported_at) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1"
+            + " FROM marketplace_orders WHERE tenant_id = ? AND channel_id = ?"
+            + " AND channel_order_id = ?)";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert = connection.prepareStatement(sql)) {
+      insert.setString(1, tenantId);
+      insert.setString(2, channelId);
+      insert.setString(3, order.channelOrderId());
+      insert.setString(4, json);
+      insert.setInt(5, unmapped);
+      insert.setObject(6, Jdbc.toDb(clock.instant()));
+      insert.setString(7, tenantId);
+      insert.setString(8, channelId);
+      insert.setString(9, order.channelOrderId());
+      return insert.executeUpdate() == 1;
+    } catch (SQLException e) {
+      if (Jdbc.isUniqueViolation(e)) {
+        return false;
+      }
+      throw failure("record marketplace order " + order.channelOrderId(), tenantId, e);
+    }
+  }
+
+  /** The order's lines as the marketplace named them, or empty when it was not imported. */
+  public List<MarketplaceOrder.Line> lines(String tenantId, String channelId, String orderId) {
+    String sql =
+        "SELECT lines_json FROM marketplace_orders WHERE tenant_id = ? AND channel_id = ?"
+            + " AND channel_order_id = ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, tenantId);
+      select.setString(2, channelId);
+      select.setString(3, orderId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? fromJson(row.getString(1)) : List.of();
+      }
+    } catch (SQLException e) {
+      throw failure("read marketplace order " + orderId, tenantId, e);
+    }
+  }
+
+  /** Where the channel's next order pull starts, or empty before its first pull. */
+  public Optional<Instant> pulledSince(String tenantId, String channelId) {
+    String sql = "SELECT pulled_since FROM order_pull_marks WHERE tenant_id = ? AND channel_id = ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, tenantId);
+      select.setString(2, channelId);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next()
+            ? Optional.of(Jdbc.fromDb(row.getObject(1, OffsetDateTime.class)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read the order pull mark of " + channelId, tenantId, e);
+    }
+  }
+
+  /** Records that every order placed before {@code since} has been pulled. */
+  public void markPulled(String tenantId, String channelId, Instant since) {
+    try (Connection connection = dataSource.getConnection()) {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              "UPDATE order_pull_marks SET pulled_since = ?, pulled_at = ?"
+                  + " WHERE tenant_id = ? AND channel_id = ?")) {
+        update.setObject(1, Jdbc.toDb(since));
+        update.setObject(2, Jdbc.toDb(clock.instant()));
+        update.setString(3, tenantId);
+        update.setString(4, channelId);
+        if (update.executeUpdate() == 1) {
+          return;
+        }
+      }
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO order_pull_marks (tenant_id, channel_id, pulled_since, pulled_at)"
+                  + " VALUES (?, ?, ?, ?)")) {
+        insert.setString(1, tenantId);
+        insert.setString(2, channelId);
+        insert.setObject(3, Jdbc.toDb(since));
+        insert.setObject(4, Jdbc.toDb(clock.instant()));
+        insert.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw failure("record the order pull mark of " + channelId, tenantId, e);
+    }
+  }
+
+  private static String toJson(List<MarketplaceOrder.Line> lines) {
+    List<Map<String, Object>> plain = new ArrayList<>();
+    for (MarketplaceOrder.Line line : lines) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("ids", line.ids().ids());
+      item.put("quantity", line.quantity());
+      plain.add(item);
+    }
+    try {
+      String json = JSON.writeValueAsString(plain);
+      if (json.length() > MAX_LINES_JSON) {
+        throw new IllegalArgumentException("The order has too many lines to record");
+      }
+      return json;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Lines of strings always serialize", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<MarketplaceOrder.Line> fromJson(String json) {
+    try {
+      List<MarketplaceOrder.Line> lines = new ArrayList<>();
+      for (Map<String, Object> item : JSON.readValue(json, LINES)) {
+        lines.add(
+            new MarketplaceOrder.Line(
+                new ListingIds((Map<String, String>) item.get("ids")),
+                ((Number) item.get("quantity")).longValue()));
+      }
+      return lines;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Stored order lines are unreadable", e);
+    }
+  }
+
+  private static IllegalStateException failure(String action, String tenantId, SQLException e) {
+    return new IllegalStateException(
+        "Could not " + action + " (tenant " + tenantId + "): " + e.getMessage(), e);
+  }
+}
