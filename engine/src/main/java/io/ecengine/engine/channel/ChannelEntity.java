@@ -95,8 +95,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   /**
    * Read these orders from the marketplace and import them: a webhook named them without their
-   * details (TikTok Shop). The reads go through the channel's rate limit. {@code replyTo} hears
-   * once the ids are queued.
+   * details (TikTok Shop), or without ids a shipment report needs (Shopify). The reads go through
+   * the channel's rate limit. {@code replyTo}, when set, hears once the ids are queued.
    */
   public record FetchOrders(List<String> channelOrderIds, ActorRef<Ack> replyTo)
       implements Command, CborSerializable {}
@@ -237,6 +237,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final Object WRITE_BACKS = "write-backs";
   private static final Object PULL = "pull";
   private static final int ORDERS_PER_FETCH = 50;
+  private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -282,6 +283,15 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   // Order reads: ids to fetch, the pull in progress (since when, started when, next page), and
   // the calls built but not sent.
   private final Set<String> toFetch = new LinkedHashSet<>();
+  // What a pull page said of orders it named without their lines (Amazon's buyer and address),
+  // to be joined with the lines when they are read; bounded, as a page is.
+  private final Map<String, MarketplaceOrder> pulledWithoutLines =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MarketplaceOrder> eldest) {
+          return size() > MAX_PULLED_WITHOUT_LINES;
+        }
+      };
   private final Deque<OrderCall> orderOutbox = new ArrayDeque<>();
   private Instant pullSince;
   private boolean loadingPullMark;
@@ -1058,7 +1068,17 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       }
       if (call.pull()) {
         OrderPage page = adapter.parseOrderPull(call.request(), answered.response());
-        importOrders(page.orders(), List.of(), true);
+        Set<String> fetchLater = new HashSet<>(page.orderIdsToFetch());
+        List<MarketplaceOrder> complete = new ArrayList<>();
+        for (MarketplaceOrder order : page.orders()) {
+          if (fetchLater.contains(order.channelOrderId())) {
+            pulledWithoutLines.put(order.channelOrderId(), order);
+          } else if (!order.lines().isEmpty()) {
+            complete.add(order);
+          }
+          // An order left with no lines (every item cancelled) needs no stock: nothing to import.
+        }
+        importOrders(complete, List.of(), true);
         toFetch.addAll(page.orderIdsToFetch());
         consecutiveFailures = 0;
         if (page.nextPageToken() != null) {
@@ -1067,7 +1087,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           finishPull();
         }
       } else {
-        List<MarketplaceOrder> orders = adapter.parseOrderDetails(answered.response());
+        List<MarketplaceOrder> orders = new ArrayList<>();
+        for (MarketplaceOrder read : adapter.parseOrderDetails(answered.response())) {
+          MarketplaceOrder header = pulledWithoutLines.get(read.channelOrderId());
+          if (!read.lines().isEmpty()) {
+            orders.add(header == null ? read : header.withLines(read.lines()));
+          }
+        }
         consecutiveFailures = 0;
         importOrders(orders, call.ids(), false);
       }
