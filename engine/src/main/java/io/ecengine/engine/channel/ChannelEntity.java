@@ -225,6 +225,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     INSTANCE
   }
 
+  /** Order reads or shipment reports deferred after a throttle may go again. */
+  private enum Resume implements Command {
+    INSTANCE
+  }
+
   private enum ReconcileDue implements Command {
     INSTANCE
   }
@@ -236,6 +241,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final Object RECONCILE = "reconcile";
   private static final Object WRITE_BACKS = "write-backs";
   private static final Object PULL = "pull";
+  private static final Object ORDERS_RESUME = "orders-resume";
+  private static final Object WRITE_BACKS_RESUME = "write-backs-resume";
   private static final int ORDERS_PER_FETCH = 50;
   private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
@@ -279,6 +286,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private boolean loadingWriteBacks;
   private int turn;
   private long writeBacksSent;
+
+  // Marketplaces limit their order and shipment APIs apart from the stock call (Amazon's getOrders
+  // allows one call a minute), so a throttled or failing order read or shipment report defers only
+  // its own kind of call: it must not hold back a sold-out. A stock call that is throttled still
+  // pauses everything, which covers marketplaces with one quota for all calls.
+  private Instant ordersNotBefore;
+  private Instant writeBacksNotBefore;
 
   // Order reads: ids to fetch, the pull in progress (since when, started when, next page), and
   // the calls built but not sent.
@@ -403,6 +417,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         .onMessage(CallRead.class, this::onCallRead)
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(Tick.class, tick -> onTick())
+        .onMessage(Resume.class, resume -> resume())
         .onMessage(WriteBacksDue.class, due -> loadWriteBacks())
         .onMessage(FetchOrders.class, this::onFetchOrders)
         .onMessage(PullOrders.class, pull -> onPullDue())
@@ -638,10 +653,19 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     return this;
   }
 
+  private Behavior<Command> resume() {
+    trySend();
+    return this;
+  }
+
+  private static boolean due(Instant notBefore, Instant now) {
+    return notBefore == null || !now.isBefore(notBefore);
+  }
+
   /** Starts the next call when none is under way and the rate limit allows one. */
   private void trySend() {
     boolean stockWaiting = queue.size() > 0;
-    boolean writeBacksWaiting = !writeBacks.isEmpty();
+    boolean writeBacksWaiting = !writeBacks.isEmpty() && due(writeBacksNotBefore, Instant.now());
     boolean ordersWaiting = ordersWaiting();
     if (busy || setup == null || (!stockWaiting && !writeBacksWaiting && !ordersWaiting)) {
       return;
@@ -960,7 +984,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private boolean ordersWaiting() {
-    return !orderOutbox.isEmpty() || !toFetch.isEmpty() || (pullWanted && pullSince != null);
+    boolean work =
+        !orderOutbox.isEmpty() || !toFetch.isEmpty() || (pullWanted && pullSince != null);
+    return work && due(ordersNotBefore, Instant.now());
   }
 
   private Behavior<Command> onFetchOrders(FetchOrders fetch) {
@@ -1105,10 +1131,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
             throttle.retryAfter() != null && !throttle.retryAfter().isZero()
                 ? throttle.retryAfter()
                 : backoff();
-        bucket.pauseUntil(now.plus(wait));
+        ordersNotBefore = now.plus(wait);
+        timers.startSingleTimer(ORDERS_RESUME, Resume.INSTANCE, wait);
       } else {
         noteError("Order call failed: " + e.getMessage(), now);
-        bucket.pauseUntil(now.plus(backoff()));
+        Duration wait = backoff();
+        ordersNotBefore = now.plus(wait);
+        timers.startSingleTimer(ORDERS_RESUME, Resume.INSTANCE, wait);
       }
       // The same page is pulled again; ids to fetch go back in line.
       toFetch.addAll(call.ids());
@@ -1289,11 +1318,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           throttle.retryAfter() != null && !throttle.retryAfter().isZero()
               ? throttle.retryAfter()
               : backoff();
-      bucket.pauseUntil(now.plus(wait));
+      deferWriteBacks(now, wait);
     } else if (result instanceof PushResult.Failed failed && failed.retryable()) {
       failedCalls++;
       noteError(failed.reason(), now);
-      bucket.pauseUntil(now.plus(backoff()));
+      deferWriteBacks(now, backoff());
     } else {
       String reason =
           result instanceof PushResult.Failed failed
@@ -1304,6 +1333,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     }
     trySend();
     return this;
+  }
+
+  private void deferWriteBacks(Instant now, Duration wait) {
+    writeBacksNotBefore = now.plus(wait);
+    timers.startSingleTimer(WRITE_BACKS_RESUME, Resume.INSTANCE, wait);
   }
 
   private void writeBackFailed(WriteBack writeBack, String reason, Instant now) {

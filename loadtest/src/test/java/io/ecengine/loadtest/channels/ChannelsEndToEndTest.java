@@ -371,6 +371,56 @@ class ChannelsEndToEndTest {
     assertThat(duringAndAfter.size()).isLessThan(2_000);
   }
 
+  @Test
+  void aThrottledOrderPullDoesNotHoldBackStockPushes() {
+    // Amazon's real getOrders plan: after one call, the next is throttled and asked to wait a
+    // minute (x-amzn-RateLimit-Limit 0.0167).
+    try (MarketplaceSimulator strict =
+        MarketplaceSimulator.start(
+            MarketplaceSimulator.Settings.defaults()
+                .withLimit(Quota.AMAZON_GET_ORDERS, 0.0167, 1))) {
+      EngineClient tenant = EngineNode.newTenant(node, "e2e-quota");
+      SimShop amazon = strict.shop(Marketplace.AMAZON, "QUOTASELLER");
+      tenant
+          .put(
+              "/v1/channels/amazon-quota",
+              Map.of(
+                  "marketplace",
+                  "amazon",
+                  "baseUrl",
+                  amazon.baseUrl(),
+                  "credentials",
+                  amazon.credentials()))
+          .requireSuccess();
+      tenant.put("/v1/skus/Q", Map.of("name", "Q")).requireSuccess();
+      tenant
+          .post(
+              "/v1/skus/Q/adjustments",
+              Map.of("adjustmentId", "in", "delta", 5, "reason", "receipt"))
+          .requireSuccess();
+      amazon.list("AMZ-Q", 0);
+      tenant
+          .put("/v1/channels/amazon-quota/listings/Q", Map.of("ids", amazon.listingIds("AMZ-Q")))
+          .requireSuccess();
+      await().atMost(FiveChannels.CONVERGE).until(() -> amazon.shown("AMZ-Q").orElse(-1) == 5);
+      await()
+          .atMost(FiveChannels.CONVERGE)
+          .until(
+              () ->
+                  amazon.callLog().stream()
+                      .anyMatch(c -> c.api() == Api.AMAZON_GET_ORDERS && c.throttled()));
+
+      tenant
+          .post(
+              "/v1/skus/Q/adjustments",
+              Map.of("adjustmentId", "out", "delta", -5, "reason", "count"))
+          .requireSuccess();
+
+      // The sold-out goes out well before the minute the order API asked the channel to wait.
+      await().atMost(Duration.ofSeconds(20)).until(() -> amazon.shown("AMZ-Q").orElse(-1) == 0);
+    }
+  }
+
   private static CompletableFuture<EngineClient.Response> adjustUntilTaken(
       EngineClient client, String sku, String adjustmentId, long delta) {
     return client
