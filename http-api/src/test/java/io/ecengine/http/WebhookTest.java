@@ -314,4 +314,42 @@ class WebhookTest {
               assertThat(shop.get("/v1/skus/CUP").json().get("reserved").asLong()).isEqualTo(2);
             });
   }
+
+  @Test
+  void aListingEnteredWithShopifyNumbersMatchesTheOrdersGraphqlIds() throws Exception {
+    String secret = "shpss_numeric_secret";
+    shop.put("/v1/skus/BOWL", Map.of("name", "Bowl"));
+    shop.post(
+        "/v1/skus/BOWL/adjustments",
+        Map.of("adjustmentId", "in-1", "delta", 10, "reason", "receipt"));
+    shop.put(
+        "/v1/channels/shopify-numeric",
+        Map.of(
+            "marketplace",
+            "shopify",
+            "baseUrl",
+            "http://127.0.0.1:9/admin",
+            "credentials",
+            Map.of("access_token", "shpat_z", "webhook_secret", secret)));
+    shop.put(
+        "/v1/channels/shopify-numeric/listings/BOWL",
+        Map.of("ids", Map.of("inventory_item_id", "9", "location_id", "1", "variant_id", "111")));
+    String body = shopifyOrder(8001);
+    HttpResponse<String> response =
+        post(
+            "/webhooks/shopify/shopify-numeric",
+            body,
+            Map.of(
+                "X-Shopify-Hmac-SHA256", hmacBase64(secret, body.getBytes(StandardCharsets.UTF_8)),
+                "X-Shopify-Topic", "orders/create",
+                "X-Shopify-Webhook-Id", "delivery-8001"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+    // The payload's variant is gid://shopify/ProductVariant/111 once read: the same variant.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(shop.get("/v1/skus/BOWL").json().get("reserved").asLong()).isEqualTo(2));
+  }
 }
