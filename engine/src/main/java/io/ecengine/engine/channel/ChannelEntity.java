@@ -221,7 +221,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private record OrderCallAnswered(OrderCall call, MarketplaceResponse response, Throwable error)
       implements Command {}
 
-  private record ImportFailed(List<String> ids, boolean fromPull, Throwable failure)
+  /** An import of orders ended; {@code failure} is null when every order is placed. */
+  private record ImportFinished(List<String> ids, boolean fromPull, Throwable failure)
       implements Command {}
 
   private enum WriteBacksDue implements Command {
@@ -300,6 +301,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private final Deque<Outgoing> writeBacks = new ArrayDeque<>();
   private boolean loadingWriteBacks;
   private int turn;
+  // Imports of this channel's orders under way, and the order call being answered.
+  private int importsRunning;
+  private OrderCall orderCallInFlight;
   private long writeBacksSent;
 
   // Order reads: ids to fetch, the pull in progress (since when, started when, next page), and
@@ -431,7 +435,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         .onMessage(PullDue.class, due -> onPullDue())
         .onMessage(PullMarkLoaded.class, this::onPullMarkLoaded)
         .onMessage(OrderCallAnswered.class, this::onOrderCallAnswered)
-        .onMessage(ImportFailed.class, this::onImportFailed)
+        .onMessage(ImportFinished.class, this::onImportFinished)
         .onMessage(WriteBacksLoaded.class, this::onWriteBacksLoaded)
         .onMessage(WriteBackAnswered.class, this::onWriteBackAnswered)
         .build();
@@ -783,7 +787,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private void sendStock() {
-    List<PushQueue.Pending> taken = queue.nextBatch(setup.batchSize());
+    boolean ownPending = ownOrdersPending();
+    List<PushQueue.Pending> taken =
+        queue.nextBatch(setup.batchSize(), change -> eligible(change, ownPending));
     if (taken.isEmpty()) {
       return;
     }
@@ -839,8 +845,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       long quantity = sellable(pending.sku(), stock);
       PushQueue.Pending fresh =
           new PushQueue.Pending(pending.sku(), quantity, pending.previouslySent(), pending.since());
-      if (quantity == shownNow(pending.sku(), stock)) {
+      long shown = shownNow(pending.sku(), stock);
+      if (quantity == shown) {
         unchanged.add(fresh);
+        continue;
+      }
+      if (quantity > 0 && quantity < shown && ownOrdersPending()) {
+        // A decrease waits for this channel's own pending orders (see eligible).
+        queue.requeue(fresh);
         continue;
       }
       flying.put(pending.sku(), fresh);
@@ -1075,6 +1087,30 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     return MarketplaceAdapters.webhookVerifier(marketplace).isPresent();
   }
 
+  /**
+   * True while orders this channel's marketplace told of are not yet holding stock here: named by a
+   * webhook or a pull page but not read yet, being read, or being placed. Their sales are missing
+   * from what the engine knows, so a decrease pushed now would overwrite the marketplace's own,
+   * lower count and put units it already sold back on show (see {@link #eligible}).
+   */
+  private boolean ownOrdersPending() {
+    return !toFetch.isEmpty()
+        || importsRunning > 0
+        || (orderCallInFlight != null && !orderCallInFlight.pull())
+        || orderOutbox.stream().anyMatch(call -> !call.pull());
+  }
+
+  /**
+   * Whether a change may be pushed now. While the channel's own orders are pending, a decrease that
+   * is not a sold-out waits for them: the marketplace counts its own sales down meanwhile, and a
+   * sold-out (which can put nothing back on show) or an increase goes at once.
+   */
+  private boolean eligible(PushQueue.Pending change, boolean ownPending) {
+    return !ownPending
+        || change.quantity() == 0
+        || (change.previouslySent() >= 0 && change.quantity() > change.previouslySent());
+  }
+
   private boolean ordersWaiting() {
     return !orderOutbox.isEmpty() || !toFetch.isEmpty() || (pullWanted && pullSince != null);
   }
@@ -1165,6 +1201,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       return;
     }
     orderBusy = true;
+    orderCallInFlight = call;
     calls++;
     client
         .send(call.request())
@@ -1175,6 +1212,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   private Behavior<Command> onOrderCallAnswered(OrderCallAnswered answered) {
     orderBusy = false;
+    orderCallInFlight = null;
     Instant now = Instant.now();
     OrderCall call = answered.call();
     try {
@@ -1266,17 +1304,20 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       return;
     }
     ordersImported += orders.size();
+    importsRunning++;
     intake
         .importOrders(key.tenantId(), key.channelId(), orders)
         .whenComplete(
-            (done, error) -> {
-              if (error != null) {
-                context.getSelf().tell(new ImportFailed(ids, fromPull, error));
-              }
-            });
+            (done, error) -> context.getSelf().tell(new ImportFinished(ids, fromPull, error)));
   }
 
-  private Behavior<Command> onImportFailed(ImportFailed failed) {
+  private Behavior<Command> onImportFinished(ImportFinished failed) {
+    importsRunning--;
+    if (failed.failure() == null) {
+      // Decreases waiting for this channel's own orders may go now.
+      trySend();
+      return this;
+    }
     context
         .getLog()
         .warn(

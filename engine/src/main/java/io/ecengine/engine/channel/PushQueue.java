@@ -11,6 +11,7 @@ import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The stock pushes waiting for one channel. It keeps only the latest quantity per SKU, so a backlog
@@ -122,6 +123,14 @@ public final class PushQueue {
    * already in flight are passed over; their new change follows once the call in flight is done.
    */
   public List<Pending> nextBatch(int batchSize) {
+    return nextBatch(batchSize, change -> true);
+  }
+
+  /**
+   * Like {@link #nextBatch(int)}, handing out only the changes {@code eligible} accepts; the others
+   * keep waiting, in their place.
+   */
+  public List<Pending> nextBatch(int batchSize, Predicate<Pending> eligible) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
     }
@@ -129,7 +138,7 @@ public final class PushQueue {
     Iterator<Pending> candidates = byUrgency.iterator();
     while (batch.size() < batchSize && candidates.hasNext()) {
       Pending candidate = candidates.next();
-      if (!inFlight.containsKey(candidate.sku())) {
+      if (!inFlight.containsKey(candidate.sku()) && eligible.test(candidate)) {
         batch.add(candidate);
       }
     }

@@ -102,6 +102,18 @@ class PushQueueTest {
   }
 
   @Test
+  void handsOutOnlyWhatIsEligibleAndKeepsTheRestInPlace() {
+    queue.offer("sold-out", 0, 5, at(2));
+    queue.offer("decrease", 3, 8, at(1));
+    queue.offer("increase", 9, 4, at(0));
+
+    List<Pending> batch = queue.nextBatch(10, p -> p.quantity() == 0 || p.quantity() > 5);
+    assertThat(batch).extracting(Pending::sku).containsExactly("sold-out", "increase");
+    assertThat(queue.find("decrease")).isPresent();
+    assertThat(queue.nextBatch(10)).extracting(Pending::sku).containsExactly("decrease");
+  }
+
+  @Test
   void aSkuInFlightIsNotHandedOutAgainUntilItsCallIsDone() {
     queue.offer("a", 8, 20, at(0));
     List<Pending> first = queue.nextBatch(10);

@@ -30,16 +30,24 @@ class ThrottlesTest {
 
   @Test
   void kindsSharingAQuotaShareItsTokensAndItsBackOff() {
-    Throttles tiktok = new Throttles(Marketplace.TIKTOK_SHOP, 2.0, 2);
-    assertThat(tiktok.tryTake(CallKind.STOCK, T0)).isTrue();
-    assertThat(tiktok.tryTake(CallKind.ORDER_DETAILS, T0)).isTrue();
-    assertThat(tiktok.tryTake(CallKind.SHIPMENT, T0)).isFalse();
-    assertThat(tiktok.waitFor(CallKind.STOCK, T0)).isPositive();
+    Throttles shopify = new Throttles(Marketplace.SHOPIFY, 2.0, 2);
+    assertThat(shopify.tryTake(CallKind.STOCK, T0)).isTrue();
+    assertThat(shopify.tryTake(CallKind.ORDER_DETAILS, T0)).isTrue();
+    assertThat(shopify.tryTake(CallKind.SHIPMENT, T0)).isFalse();
+    assertThat(shopify.waitFor(CallKind.STOCK, T0)).isPositive();
 
-    assertThat(tiktok.backoff(CallKind.ORDER_DETAILS, MIN, MAX)).isEqualTo(MIN);
-    assertThat(tiktok.backoff(CallKind.STOCK, MIN, MAX)).isEqualTo(Duration.ofSeconds(2));
-    tiktok.succeeded(CallKind.SHIPMENT);
-    assertThat(tiktok.backoff(CallKind.STOCK, MIN, MAX)).isEqualTo(MIN);
+    assertThat(shopify.backoff(CallKind.ORDER_DETAILS, MIN, MAX)).isEqualTo(MIN);
+    assertThat(shopify.backoff(CallKind.STOCK, MIN, MAX)).isEqualTo(Duration.ofSeconds(2));
+    shopify.succeeded(CallKind.SHIPMENT);
+    assertThat(shopify.backoff(CallKind.STOCK, MIN, MAX)).isEqualTo(MIN);
+  }
+
+  @Test
+  void tikTokShopsWritesShareOneQuotaAndItsReadsHaveTheirOwn() {
+    Throttles tiktok = new Throttles(Marketplace.TIKTOK_SHOP, 2.0, 2);
+    assertThat(tiktok.shared(CallKind.STOCK, CallKind.SHIPMENT)).isTrue();
+    assertThat(tiktok.shared(CallKind.ORDER_PULL, CallKind.ORDER_DETAILS)).isTrue();
+    assertThat(tiktok.shared(CallKind.STOCK, CallKind.ORDER_DETAILS)).isFalse();
   }
 
   @Test

@@ -3,8 +3,8 @@ package io.ecengine.loadtest.simulator;
 /** The marketplace calls the simulator serves, each drawing on one {@link Quota}. */
 public enum Api {
   TIKTOK_INVENTORY_UPDATE(Quota.TIKTOK_SHOP, Kind.STOCK),
-  TIKTOK_ORDER_SEARCH(Quota.TIKTOK_SHOP, Kind.ORDERS),
-  TIKTOK_ORDER_DETAIL(Quota.TIKTOK_SHOP, Kind.ORDERS),
+  TIKTOK_ORDER_SEARCH(Quota.TIKTOK_SHOP_ORDERS, Kind.ORDERS),
+  TIKTOK_ORDER_DETAIL(Quota.TIKTOK_SHOP_ORDERS, Kind.ORDERS),
   TIKTOK_MARK_SHIPPED(Quota.TIKTOK_SHOP, Kind.SHIPMENT),
   RAKUTEN_BULK_UPSERT(Quota.RAKUTEN_INVENTORY, Kind.STOCK),
   RAKUTEN_SEARCH_ORDER(Quota.RAKUTEN_ORDERS, Kind.ORDERS),

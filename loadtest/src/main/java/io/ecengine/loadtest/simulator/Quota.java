@@ -9,9 +9,11 @@ import io.ecengine.engine.channel.marketplace.Marketplace;
  * of requests.
  */
 public enum Quota {
-  // No fixed quota is published (it varies per app and shop); 2 calls a second is the engine's
-  // default and inside the suggested 1-3.
+  // No fixed quota is published (it varies per app and shop); 2 writes a second is the engine's
+  // default and inside the suggested 1-3. Reads are taken to be limited apart, at the engine's
+  // assumed 10 a second.
   TIKTOK_SHOP(Marketplace.TIKTOK_SHOP, 2.0, 2),
+  TIKTOK_SHOP_ORDERS(Marketplace.TIKTOK_SHOP, 10.0, 10),
   // inventories/bulk-upsert: 1 request a second.
   RAKUTEN_INVENTORY(Marketplace.RAKUTEN, 1.0, 1),
   // The order API's limit is not published; one a second like the inventory API.
