@@ -573,6 +573,11 @@ public final class ShipmentStore {
         tenantId,
         connection -> {
           Shipment shipment = require(connection, tenantId, shipmentId);
+          ShipmentRules.cannotSplit(shipment, Set.of())
+              .ifPresent(
+                  reason -> {
+                    throw new Refused(reason);
+                  });
           Set<String> leaving = new java.util.LinkedHashSet<>();
           if (orderIds == null) {
             shipment.orders().stream()

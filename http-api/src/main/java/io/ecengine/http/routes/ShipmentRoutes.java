@@ -441,7 +441,14 @@ public final class ShipmentRoutes {
     v.put(
         "pickTotals",
         pickListOf(wave.waveId(), shipments).totals().stream()
-            .map(t -> Map.of("sku", t.sku(), "quantity", t.quantity(), "shipments", t.shipments()))
+            .map(
+                t -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("sku", t.sku());
+                  m.put("quantity", t.quantity());
+                  m.put("shipments", t.shipments());
+                  return m;
+                })
             .toList());
     return v;
   }
