@@ -1089,7 +1089,10 @@ public final class ShipmentStore {
     }
   }
 
-  /** Shipments with a tracking number whose orders have not all taken their shipment yet. */
+  /**
+   * Shipments with a tracking number that are not SHIPPED yet: some order has not answered its
+   * shipment command, or the last answer was stored without settling the shipment.
+   */
   public List<PendingShipment> shipping(int limit) {
     return read(
         "find shipments still shipping",
@@ -1098,10 +1101,9 @@ public final class ShipmentStore {
           List<PendingShipment> pending = new ArrayList<>();
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT DISTINCT s.tenant_id, s.shipment_id, s.updated_at FROM shipments s JOIN"
-                      + " shipment_orders o ON o.tenant_id = s.tenant_id"
-                      + " AND o.shipment_id = s.shipment_id WHERE o.ship_state = 'OPEN'"
-                      + " AND s.tracking_number IS NOT NULL ORDER BY s.updated_at LIMIT ?")) {
+                  "SELECT s.tenant_id, s.shipment_id FROM shipments s"
+                      + " WHERE s.status = 'LABELED' AND s.tracking_number IS NOT NULL"
+                      + " ORDER BY s.updated_at LIMIT ?")) {
             select.setInt(1, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
@@ -1124,6 +1126,9 @@ public final class ShipmentStore {
         "record the shipment of order " + orderId,
         tenantId,
         connection -> {
+          // Orders of one shipment answer at the same time; the lock makes the last one to
+          // commit see every other answer, so exactly one of them settles the shipment.
+          lockShipment(connection, tenantId, shipmentId);
           Shipment shipment = require(connection, tenantId, shipmentId);
           try (PreparedStatement update =
               connection.prepareStatement(
@@ -1134,46 +1139,82 @@ public final class ShipmentStore {
             update.setString(3, tenantId);
             update.setString(4, orderId);
             update.setString(5, shipmentId);
-            if (update.executeUpdate() == 0) {
-              return shipment;
-            }
+            update.executeUpdate();
           }
-          Shipment after = load(connection, tenantId, shipmentId).orElseThrow();
-          boolean open =
-              after.orders().stream().anyMatch(o -> o.shipState() == OrderShipState.OPEN);
-          if (!open) {
-            boolean anyShipped =
-                after.orders().stream().anyMatch(o -> o.shipState() == OrderShipState.SHIPPED);
-            List<String> refusals =
-                after.orders().stream()
-                    .filter(o -> o.shipState() == OrderShipState.REFUSED)
-                    .map(o -> "order " + o.orderId() + " refused: " + o.shipError())
-                    .toList();
-            Instant now = clock.instant();
-            try (PreparedStatement update =
-                connection.prepareStatement(
-                    "UPDATE shipments SET status = ?, shipped_at = ?, attention = ?,"
-                        + " version = version + 1, updated_at = ? WHERE tenant_id = ?"
-                        + " AND shipment_id = ? AND version = ?")) {
-              update.setString(
-                  1, (anyShipped ? ShipmentStatus.SHIPPED : ShipmentStatus.CANCELLED).name());
-              update.setObject(2, anyShipped ? Jdbc.toDb(now) : null);
-              update.setString(
-                  3,
-                  refusals.isEmpty()
-                      ? after.attention()
-                      : Jdbc.oneLine(
-                          join(after.attention(), String.join("; ", refusals)), MAX_ATTENTION));
-              update.setObject(4, Jdbc.toDb(now));
-              update.setString(5, tenantId);
-              update.setString(6, shipmentId);
-              update.setLong(7, after.version());
-              requireOne(update.executeUpdate());
-            }
-            after = load(connection, tenantId, shipmentId).orElseThrow();
-          }
-          return after;
+          return settle(connection, tenantId, shipmentId);
         });
+  }
+
+  /**
+   * Settles a shipment with a tracking number none of whose orders is OPEN any more: SHIPPED (or
+   * CANCELLED when every order refused). The background pass calls it too, for a shipment whose
+   * last answer was stored but not its settling (a crash in between).
+   */
+  public Shipment settle(String tenantId, String shipmentId) {
+    return decide(
+        "settle shipment " + shipmentId,
+        tenantId,
+        connection -> {
+          lockShipment(connection, tenantId, shipmentId);
+          return settle(connection, tenantId, shipmentId);
+        });
+  }
+
+  private static void lockShipment(Connection connection, String tenantId, String shipmentId)
+      throws SQLException {
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "SELECT version FROM shipments WHERE tenant_id = ? AND shipment_id = ? FOR UPDATE")) {
+      lock.setString(1, tenantId);
+      lock.setString(2, shipmentId);
+      try (ResultSet row = lock.executeQuery()) {
+        if (!row.next()) {
+          throw new NotFound("No shipment " + shipmentId + ".");
+        }
+      }
+    }
+  }
+
+  private Shipment settle(Connection connection, String tenantId, String shipmentId)
+      throws SQLException {
+    Shipment after = load(connection, tenantId, shipmentId).orElseThrow();
+    if (after.trackingNumber() == null
+        || (after.status() != ShipmentStatus.LABELED && after.status() != ShipmentStatus.PENDING)) {
+      return after;
+    }
+    boolean open = after.orders().stream().anyMatch(o -> o.shipState() == OrderShipState.OPEN);
+    if (!open) {
+      boolean anyShipped =
+          after.orders().stream().anyMatch(o -> o.shipState() == OrderShipState.SHIPPED);
+      List<String> refusals =
+          after.orders().stream()
+              .filter(o -> o.shipState() == OrderShipState.REFUSED)
+              .map(o -> "order " + o.orderId() + " refused: " + o.shipError())
+              .toList();
+      Instant now = clock.instant();
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              "UPDATE shipments SET status = ?, shipped_at = ?, attention = ?,"
+                  + " version = version + 1, updated_at = ? WHERE tenant_id = ?"
+                  + " AND shipment_id = ? AND version = ?")) {
+        update.setString(
+            1, (anyShipped ? ShipmentStatus.SHIPPED : ShipmentStatus.CANCELLED).name());
+        update.setObject(2, anyShipped ? Jdbc.toDb(now) : null);
+        update.setString(
+            3,
+            refusals.isEmpty()
+                ? after.attention()
+                : Jdbc.oneLine(
+                    join(after.attention(), String.join("; ", refusals)), MAX_ATTENTION));
+        update.setObject(4, Jdbc.toDb(now));
+        update.setString(5, tenantId);
+        update.setString(6, shipmentId);
+        update.setLong(7, after.version());
+        requireOne(update.executeUpdate());
+      }
+      after = load(connection, tenantId, shipmentId).orElseThrow();
+    }
+    return after;
   }
 
   // Orders that left their shipment -------------------------------------------------------------

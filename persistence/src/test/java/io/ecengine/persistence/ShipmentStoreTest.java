@@ -507,4 +507,52 @@ class ShipmentStoreTest {
       assertThat(cleared.timeSlot()).isNull();
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void ordersAnsweringAtOnceSettleTheirShipmentOnce(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      ShipmentStore store = new ShipmentStore(db.dataSource(), clock);
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      for (int round = 0; round < 5; round++) {
+        List<String> orders = List.of("ord_x" + round, "ord_y" + round, "ord_z" + round);
+        String target = null;
+        for (String order : orders) {
+          String id =
+              store
+                  .create("acme", draft(order, "rakuten", home("神南1-2-" + round), T0), ACROSS)
+                  .shipment()
+                  .shipmentId();
+          target = target == null ? id : target;
+        }
+        String shipment = target;
+        assertThat(store.get("acme", shipment).orElseThrow().orders()).hasSize(3);
+        store.recordTracking("acme", shipment, Carrier.YAMATO, "44441375870" + 3, false);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Shipment>> answers = new ArrayList<>();
+        for (String order : orders) {
+          answers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return store.orderAnswered(
+                        "acme", shipment, order, Shipment.OrderShipState.SHIPPED, null);
+                  }));
+        }
+        start.countDown();
+        for (Future<Shipment> answer : answers) {
+          answer.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(store.get("acme", shipment).orElseThrow().status())
+            .as("round " + round)
+            .isEqualTo(ShipmentStatus.SHIPPED);
+        try (Connection c = db.dataSource().getConnection();
+            PreparedStatement clear =
+                c.prepareStatement("UPDATE shipments SET tracking_number = NULL")) {
+          clear.executeUpdate();
+        }
+      }
+      pool.shutdown();
+    }
+  }
 }

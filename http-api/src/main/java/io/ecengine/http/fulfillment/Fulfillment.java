@@ -211,6 +211,11 @@ public final class Fulfillment {
                 return CompletableFuture.completedFuture(found.orElse(null));
               }
               Shipment shipment = found.get();
+              if (shipment.orders().stream()
+                  .noneMatch(o -> o.shipState() == Shipment.OrderShipState.OPEN)) {
+                return CompletableFuture.supplyAsync(
+                    () -> store.settle(tenantId, shipmentId), blocking);
+              }
               List<CompletableFuture<Void>> answers = new ArrayList<>();
               for (Shipment.ShipmentOrder order : shipment.orders()) {
                 if (order.shipState() == Shipment.OrderShipState.OPEN) {
