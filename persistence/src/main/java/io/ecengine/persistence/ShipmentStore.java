@@ -407,6 +407,38 @@ public final class ShipmentStore {
         connection -> load(connection, tenantId, shipmentId));
   }
 
+  /** The status of each of these shipments that exists, read in a few queries. */
+  public Map<String, ShipmentStatus> statuses(String tenantId, List<String> shipmentIds) {
+    return read(
+        "read shipment statuses",
+        tenantId,
+        connection -> {
+          Map<String, ShipmentStatus> statuses = new LinkedHashMap<>();
+          for (int from = 0; from < shipmentIds.size(); from += Jdbc.BATCH_SIZE) {
+            List<String> chunk =
+                shipmentIds.subList(from, Math.min(shipmentIds.size(), from + Jdbc.BATCH_SIZE));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement select =
+                connection.prepareStatement(
+                    "SELECT shipment_id, status FROM shipments WHERE tenant_id = ?"
+                        + " AND shipment_id IN ("
+                        + marks
+                        + ")")) {
+              select.setString(1, tenantId);
+              for (int i = 0; i < chunk.size(); i++) {
+                select.setString(i + 2, chunk.get(i));
+              }
+              try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                  statuses.put(rows.getString(1), ShipmentStatus.valueOf(rows.getString(2)));
+                }
+              }
+            }
+          }
+          return statuses;
+        });
+  }
+
   /** The shipment an order travels in, if it is in one. */
   public Optional<Shipment> ofOrder(String tenantId, String orderId) {
     return read(
@@ -1010,7 +1042,9 @@ public final class ShipmentStore {
         "record the tracking number of shipment " + shipmentId,
         tenantId,
         connection -> {
-          Shipment shipment = require(connection, tenantId, shipmentId);
+          Shipment shipment =
+              load(connection, tenantId, shipmentId, false)
+                  .orElseThrow(() -> new NotFound("No shipment " + shipmentId + "."));
           if (shipment.trackingNumber() != null) {
             if (shipment.trackingNumber().equals(trackingNumber) && shipment.carrier() == carrier) {
               return TrackingOutcome.UNCHANGED;
@@ -1416,31 +1450,16 @@ public final class ShipmentStore {
 
   static Optional<Shipment> load(Connection connection, String tenantId, String shipmentId)
       throws SQLException {
+    return load(connection, tenantId, shipmentId, true);
+  }
+
+  /** The shipment; with {@code withOrders} false its orders are left out (one query less). */
+  private static Optional<Shipment> load(
+      Connection connection, String tenantId, String shipmentId, boolean withOrders)
+      throws SQLException {
     List<ShipmentOrder> orders = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT "
-                + ORDER_COLUMNS
-                + " FROM shipment_orders WHERE tenant_id = ? AND shipment_id = ?"
-                + " ORDER BY placed_at, order_id")) {
-      select.setString(1, tenantId);
-      select.setString(2, shipmentId);
-      try (ResultSet row = select.executeQuery()) {
-        while (row.next()) {
-          orders.add(
-              new ShipmentOrder(
-                  row.getString("order_id"),
-                  row.getString("channel_id"),
-                  row.getString("channel_order_id"),
-                  Jdbc.fromDb(row.getObject("placed_at", OffsetDateTime.class)),
-                  lines(row.getString("lines_json")),
-                  row.getBoolean("gift_wrap"),
-                  row.getString("note"),
-                  date(row, "delivery_date"),
-                  OrderShipState.valueOf(row.getString("ship_state")),
-                  row.getString("ship_error")));
-        }
-      }
+    if (withOrders) {
+      readOrders(connection, tenantId, shipmentId, orders);
     }
     try (PreparedStatement select =
         connection.prepareStatement(
@@ -1488,6 +1507,36 @@ public final class ShipmentStore {
                 Jdbc.fromDb(row.getObject("labeled_at", OffsetDateTime.class)),
                 Jdbc.fromDb(row.getObject("shipped_at", OffsetDateTime.class)),
                 orders));
+      }
+    }
+  }
+
+  private static void readOrders(
+      Connection connection, String tenantId, String shipmentId, List<ShipmentOrder> orders)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT "
+                + ORDER_COLUMNS
+                + " FROM shipment_orders WHERE tenant_id = ? AND shipment_id = ?"
+                + " ORDER BY placed_at, order_id")) {
+      select.setString(1, tenantId);
+      select.setString(2, shipmentId);
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          orders.add(
+              new ShipmentOrder(
+                  row.getString("order_id"),
+                  row.getString("channel_id"),
+                  row.getString("channel_order_id"),
+                  Jdbc.fromDb(row.getObject("placed_at", OffsetDateTime.class)),
+                  lines(row.getString("lines_json")),
+                  row.getBoolean("gift_wrap"),
+                  row.getString("note"),
+                  date(row, "delivery_date"),
+                  OrderShipState.valueOf(row.getString("ship_state")),
+                  row.getString("ship_error")));
+        }
       }
     }
   }

@@ -394,6 +394,12 @@ public final class Fulfillment {
    * readable, not one of our label files' shipments, an invalid number, a conflicting number)
    * changes nothing; accepted rows are recorded and their orders shipped. A file that cannot be
    * read as a result file at all is a 400 problem.
+   *
+   * <p>Rows are checked against each other first (one number per shipment, one shipment per
+   * number), then recorded by {@link #RECORDERS} workers in parallel, each taking the rows of its
+   * own shipments in file order. The answer waits at most {@link #SHIP_WAIT} for the orders to take
+   * their shipments; the background pass finishes what is slower, and the report shows such a
+   * shipment as LABELED.
    */
   public CompletionStage<ImportReport> importResults(
       String tenantId, Carrier carrier, byte[] body) {
@@ -419,33 +425,50 @@ public final class Fulfillment {
                         "Not a result file of this carrier",
                         "The file holds no rows with a shipment and a tracking number."));
               }
-              return record(tenantId, carrier, results);
+              if (results.size() > MAX_RESULT_ROWS) {
+                throw new ApiException(
+                    Problem.of(
+                        400,
+                        "carrier-file-too-long",
+                        "Too many rows",
+                        "A result file holds at most "
+                            + MAX_RESULT_ROWS
+                            + " rows; split it and import the parts."));
+              }
+              return check(carrier, results);
             },
             blocking)
+        .thenCompose(rows -> recordAll(tenantId, carrier, rows))
         .thenCompose(
-            recorded -> {
+            rows -> {
               List<CompletableFuture<Shipment>> shipping = new ArrayList<>();
-              // Each shipment's orders get an ask timeout to answer; a slower one is left to the
-              // background pass and shows as LABELED in the report.
-              recorded
-                  .toShip()
+              rows.stream()
+                  .filter(r -> !r.outcome().equals("rejected"))
+                  .map(RowOutcome::shipmentId)
+                  .distinct()
                   .forEach(
                       id ->
                           shipping.add(
                               ship(tenantId, id)
                                   .toCompletableFuture()
                                   .completeOnTimeout(
-                                      null, askTimeout.toMillis(), TimeUnit.MILLISECONDS)));
+                                      null, SHIP_WAIT.toMillis(), TimeUnit.MILLISECONDS)));
               return CompletableFuture.allOf(shipping.toArray(CompletableFuture[]::new))
-                  .handleAsync((done, failure) -> report(tenantId, recorded.rows()), blocking);
+                  .handleAsync((done, failure) -> report(tenantId, rows), blocking);
             });
   }
 
-  private record Recorded(List<RowOutcome> rows, List<String> toShip) {}
+  static final int MAX_RESULT_ROWS = 1000;
+  private static final int RECORDERS = 4;
+  private static final Duration SHIP_WAIT = Duration.ofSeconds(2);
 
-  private Recorded record(String tenantId, Carrier carrier, List<CarrierResult> results) {
+  /**
+   * The rows checked against the carrier's number format and against each other: each row is either
+   * rejected with its reason, or still to be recorded (outcome null) with the number as twelve
+   * digits.
+   */
+  private static List<RowOutcome> check(Carrier carrier, List<CarrierResult> results) {
     List<RowOutcome> rows = new ArrayList<>();
-    List<String> toShip = new ArrayList<>();
     Map<String, String> trackingOfShipment = new HashMap<>();
     Map<String, String> shipmentOfTracking = new HashMap<>();
     for (CarrierResult result : results) {
@@ -487,57 +510,100 @@ public final class Fulfillment {
       }
       if (reason != null) {
         rows.add(new RowOutcome(result.row(), id, written, "rejected", reason, null));
-        continue;
-      }
-      String number = tracking.get();
-      try {
-        ShipmentStore.TrackingOutcome outcome =
-            store.recordTracking(tenantId, id, carrier, number, true);
-        trackingOfShipment.put(id, number);
-        shipmentOfTracking.put(number, id);
-        if (outcome == ShipmentStore.TrackingOutcome.RECORDED) {
-          trackingRecorded.increment();
-        }
-        if (!toShip.contains(id)) {
-          toShip.add(id);
-        }
-        rows.add(
-            new RowOutcome(
-                result.row(),
-                id,
-                number,
-                outcome == ShipmentStore.TrackingOutcome.RECORDED ? "accepted" : "unchanged",
-                null,
-                null));
-      } catch (ShipmentStore.Refused refused) {
-        rows.add(new RowOutcome(result.row(), id, number, "rejected", refused.getMessage(), null));
-      } catch (ShipmentStore.NotFound notFound) {
-        rows.add(
-            new RowOutcome(result.row(), id, number, "rejected", "No shipment " + id + ".", null));
+      } else {
+        trackingOfShipment.put(id, tracking.get());
+        shipmentOfTracking.put(tracking.get(), id);
+        rows.add(new RowOutcome(result.row(), id, tracking.get(), null, null, null));
       }
     }
-    return new Recorded(rows, toShip);
+    return rows;
+  }
+
+  /** Records the checked rows, in parallel by shipment; answers every row with its outcome. */
+  private CompletableFuture<List<RowOutcome>> recordAll(
+      String tenantId, Carrier carrier, List<RowOutcome> checked) {
+    List<List<Integer>> lanes = new ArrayList<>();
+    for (int i = 0; i < RECORDERS; i++) {
+      lanes.add(new ArrayList<>());
+    }
+    for (int i = 0; i < checked.size(); i++) {
+      RowOutcome row = checked.get(i);
+      if (row.outcome() == null) {
+        lanes.get(Math.floorMod(row.shipmentId().hashCode(), RECORDERS)).add(i);
+      }
+    }
+    RowOutcome[] outcomes = checked.toArray(RowOutcome[]::new);
+    List<CompletableFuture<Void>> work = new ArrayList<>();
+    for (List<Integer> lane : lanes) {
+      if (!lane.isEmpty()) {
+        work.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int index : lane) {
+                    outcomes[index] = record(tenantId, carrier, outcomes[index]);
+                  }
+                },
+                blocking));
+      }
+    }
+    return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
+        .thenApply(done -> List.of(outcomes));
+  }
+
+  private RowOutcome record(String tenantId, Carrier carrier, RowOutcome row) {
+    try {
+      ShipmentStore.TrackingOutcome outcome =
+          store.recordTracking(tenantId, row.shipmentId(), carrier, row.trackingNumber(), true);
+      if (outcome == ShipmentStore.TrackingOutcome.RECORDED) {
+        trackingRecorded.increment();
+      }
+      return new RowOutcome(
+          row.row(),
+          row.shipmentId(),
+          row.trackingNumber(),
+          outcome == ShipmentStore.TrackingOutcome.RECORDED ? "accepted" : "unchanged",
+          null,
+          null);
+    } catch (ShipmentStore.Refused refused) {
+      return new RowOutcome(
+          row.row(),
+          row.shipmentId(),
+          row.trackingNumber(),
+          "rejected",
+          refused.getMessage(),
+          null);
+    } catch (ShipmentStore.NotFound notFound) {
+      return new RowOutcome(
+          row.row(),
+          row.shipmentId(),
+          row.trackingNumber(),
+          "rejected",
+          "No shipment " + row.shipmentId() + ".",
+          null);
+    }
   }
 
   private ImportReport report(String tenantId, List<RowOutcome> rows) {
     int accepted = 0;
     int unchanged = 0;
     int rejected = 0;
-    List<RowOutcome> out = new ArrayList<>();
-    Map<String, String> statuses = new HashMap<>();
+    List<String> recorded = new ArrayList<>();
     for (RowOutcome row : rows) {
       switch (row.outcome()) {
         case "accepted" -> accepted++;
         case "unchanged" -> unchanged++;
         default -> rejected++;
       }
-      String status = null;
       if (!row.outcome().equals("rejected")) {
-        status =
-            statuses.computeIfAbsent(
-                row.shipmentId(),
-                id -> store.get(tenantId, id).map(s -> s.status().name()).orElse(null));
+        recorded.add(row.shipmentId());
       }
+    }
+    Map<String, ShipmentStatus> statuses =
+        store.statuses(tenantId, recorded.stream().distinct().toList());
+    List<RowOutcome> out = new ArrayList<>();
+    for (RowOutcome row : rows) {
+      ShipmentStatus status =
+          row.outcome().equals("rejected") ? null : statuses.get(row.shipmentId());
       out.add(
           new RowOutcome(
               row.row(),
@@ -545,7 +611,7 @@ public final class Fulfillment {
               row.trackingNumber(),
               row.outcome(),
               row.reason(),
-              status));
+              status == null ? null : status.name()));
     }
     return new ImportReport(accepted, unchanged, rejected, out);
   }
