@@ -79,6 +79,20 @@ class ChannelApiTest {
             Map.of("marketplace", "shopify", "baseUrl", "ftp://x", "credentials", SHOPIFY))
         .assertProblem(400, "invalid-request");
     shop.get("/v1/channels/none").assertProblem(404, "channel-not-found");
+
+    // A PEM key spans lines; other control characters, and line breaks in ids, are refused.
+    Map<String, String> yahoo =
+        Map.of(
+            "access_token", "yj-token",
+            "seller_id", "store-1",
+            "public_key", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----\n",
+            "public_key_version", "1");
+    assertThat(shop.put("/v1/channels/yahoo-1", channel("yahoo_shopping", yahoo)).status())
+        .isEqualTo(201);
+    shop.put("/v1/channels/x", channel("yahoo_shopping", Map.of("access_token", "a\u0007b")))
+        .assertProblem(400, "invalid-request");
+    shop.put("/v1/channels/yahoo-1/listings/MUG", Map.of("ids", Map.of("item_code", "a\nb")))
+        .assertProblem(400, "invalid-request");
   }
 
   @Test

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the benchmarks: {@code ./mvnw -q -pl loadtest -am install -DskipTests && ./mvnw -q
- * -pl loadtest exec:java -Dexec.args="hot-sku"}. Settings come from system properties
+ * Entry point of the benchmarks: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl loadtest
+ * exec:exec -Dbench.scenario=hot-sku} (or {@code live-burst}). Settings come from system properties
  * (ec.bench.clients, ec.bench.seconds, ec.bench.db-url, ec.bench.db-user).
  */
 public final class Benchmarks {
@@ -25,9 +25,34 @@ public final class Benchmarks {
               + " will be far too slow. Run through exec:exec, which sets the flag.");
     }
     String scenario = args.length == 0 ? "hot-sku" : args[0];
-    if (!scenario.equals("hot-sku")) {
-      throw new IllegalArgumentException("Unknown scenario " + scenario + "; try hot-sku");
+    switch (scenario) {
+      case "hot-sku" -> hotSku();
+      case "live-burst" -> liveBurst();
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown scenario " + scenario + "; try hot-sku or live-burst");
     }
+  }
+
+  private static void liveBurst() throws Exception {
+    LiveBurstScenario.Settings settings =
+        LiveBurstScenario.benchmark(
+            System.getProperty("ec.bench.db-url", "jdbc:postgresql://127.0.0.1:5432/test"),
+            System.getProperty("ec.bench.db-user", "postgres"));
+    LiveBurstScenario.Outcome outcome = LiveBurstScenario.run(settings);
+    Path dir = Path.of("target");
+    LiveBurstReport.write(dir, outcome);
+    log.info("\n{}", LiveBurstReport.markdown(outcome));
+    log.info("Report written to {}", dir.toAbsolutePath().resolve("live-burst-report.md"));
+    boolean engineSound =
+        outcome.realtime().skusOverReserved() == 0
+            && outcome.batch().skusOverReserved() == 0
+            && outcome.realtime().acknowledgedOrdersMissing() == 0
+            && outcome.batch().acknowledgedOrdersMissing() == 0;
+    System.exit(engineSound ? 0 : 1);
+  }
+
+  private static void hotSku() throws Exception {
     HotSkuScenario.Settings settings =
         new HotSkuScenario.Settings(
             Integer.getInteger("ec.bench.clients", 64),

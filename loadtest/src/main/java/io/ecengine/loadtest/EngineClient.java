@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,21 @@ public final class EngineClient {
 
   public Response post(String path, Object body) {
     return send(request(path).POST(json(body)));
+  }
+
+  /** The same PUT without waiting. */
+  public CompletableFuture<Response> putAsync(String path, Object body) {
+    return http.sendAsync(
+            request(path).PUT(json(body)).build(), HttpResponse.BodyHandlers.ofString())
+        .thenApply(response -> new Response(response.statusCode(), response.body()));
+  }
+
+  /** A POST of a body that is not JSON, such as a CSV upload. */
+  public Response postText(String path, String contentType, String body) {
+    return send(
+        request(path)
+            .setHeader("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
   }
 
   /** The same POST without waiting, for load. */

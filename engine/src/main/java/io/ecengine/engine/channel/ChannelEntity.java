@@ -1,5 +1,6 @@
 package io.ecengine.engine.channel;
 
+import io.ecengine.engine.channel.marketplace.CallKind;
 import io.ecengine.engine.channel.marketplace.Credentials;
 import io.ecengine.engine.channel.marketplace.ListingIds;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapter;
@@ -209,7 +210,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private record PullMarkLoaded(Instant since, Throwable failure) implements Command {}
 
   /** An order read: a page of the pull, or the details of orders named elsewhere. */
-  private record OrderCall(MarketplaceRequest request, boolean pull, List<String> ids) {}
+  private record OrderCall(MarketplaceRequest request, boolean pull, List<String> ids) {
+    CallKind kind() {
+      return pull ? CallKind.ORDER_PULL : CallKind.ORDER_DETAILS;
+    }
+  }
 
   private record OrderCallAnswered(OrderCall call, MarketplaceResponse response, Throwable error)
       implements Command {}
@@ -258,7 +263,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   private ChannelSetup setup;
   private MarketplaceAdapter adapter;
-  private TokenBucket bucket;
+  private Throttles throttles;
   private final PushQueue queue;
   private final Map<String, Long> lastSent = new HashMap<>();
   // Per SKU, the units of open holds this channel's listing had counted down when the quantity in
@@ -274,13 +279,18 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   // The call in progress: the changes it carries by SKU, and its requests not sent yet.
   private final Map<String, PushQueue.Pending> flying = new LinkedHashMap<>();
   private final Deque<MarketplaceRequest> outbox = new ArrayDeque<>();
-  private boolean busy;
+  // One call of each kind at a time: stock (from its read to its last answer), order reads and
+  // shipment reports. stockCallInFlight is set while a stock request waits for its answer.
+  private boolean stockBusy;
+  private boolean stockCallInFlight;
+  private boolean orderBusy;
+  private boolean writeBackBusy;
 
   // Retrying: SKUs to send alone, how often each was refused, and how long to back off next.
   private final Set<String> alone = new HashSet<>();
   private final Map<String, Integer> rejections = new HashMap<>();
   private final Map<String, String> failing = new TreeMap<>();
-  private int consecutiveFailures;
+
   private Instant nextCallAt;
 
   // Shipments to report: loaded from the database, sent between stock pushes through the same
@@ -464,7 +474,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     boolean first = setup == null;
     ChannelSetup fresh = loaded.setup().get();
     if (first || rateChanged(setup, fresh)) {
-      bucket = new TokenBucket(fresh.requestsPerSecond(), fresh.burst());
+      throttles = new Throttles(fresh.marketplace(), fresh.requestsPerSecond(), fresh.burst());
     }
     setup = fresh;
     adapter = MarketplaceAdapters.forMarketplace(fresh.marketplace());
@@ -487,7 +497,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private static boolean rateChanged(ChannelSetup before, ChannelSetup after) {
-    return before.requestsPerSecond() != after.requestsPerSecond()
+    return before.marketplace() != after.marketplace()
+        || before.requestsPerSecond() != after.requestsPerSecond()
         || before.burst() != after.burst();
   }
 
@@ -659,48 +670,86 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   private Behavior<Command> onTick() {
     nextCallAt = null;
-    if (!outbox.isEmpty()) {
+    if (stockBusy && !stockCallInFlight && !outbox.isEmpty()) {
+      // A stock call waiting for a token between two of its requests.
       sendNext();
-    } else {
-      trySend();
     }
+    trySend();
     return this;
   }
 
-  /** Starts the next call when none is under way and the rate limit allows one. */
+  /**
+   * Starts the calls that may go now: at most one of each kind (stock, shipment reports, order
+   * reads), each once its quota has a token. Kinds with quotas of their own go side by side; kinds
+   * that share one take turns, so that a long backlog of one cannot hold the others back: a
+   * sold-out waits at most two other calls.
+   */
   private void trySend() {
-    boolean stockWaiting = queue.size() > 0;
-    boolean writeBacksWaiting = !writeBacks.isEmpty();
-    boolean ordersWaiting = ordersWaiting();
-    if (busy || setup == null || (!stockWaiting && !writeBacksWaiting && !ordersWaiting)) {
+    if (setup == null) {
       return;
     }
     Instant now = Instant.now();
-    Duration wait = bucket.waitFor(now);
-    if (!wait.isZero()) {
-      wakeAfter(now, wait);
-      return;
-    }
-    // Stock pushes, shipment reports and order reads take turns, so that a long backlog of one
-    // kind cannot hold the others back: a sold-out waits at most two other calls.
+    Duration soonest = null;
     for (int i = 0; i < 3; i++) {
       int job = (turn + i) % 3;
-      if (job == 0 && stockWaiting) {
-        turn = 1;
-        sendStock();
-        return;
+      Duration wait =
+          switch (job) {
+            case 0 -> tryStock(now);
+            case 1 -> tryWriteBack(now);
+            default -> tryOrders(now);
+          };
+      if (wait == null) {
+        continue;
       }
-      if (job == 1 && writeBacksWaiting) {
-        turn = 2;
-        sendWriteBack(now);
-        return;
-      }
-      if (job == 2 && ordersWaiting) {
-        turn = 0;
-        sendOrderCall(now);
-        return;
+      if (wait.isZero()) {
+        turn = (job + 1) % 3;
+      } else if (soonest == null || wait.compareTo(soonest) < 0) {
+        soonest = wait;
       }
     }
+    if (soonest != null) {
+      wakeAfter(now, soonest);
+    }
+  }
+
+  /**
+   * Null when there is nothing to send or a call is under way, zero once started, else the wait.
+   */
+  private Duration tryStock(Instant now) {
+    if (stockBusy || queue.size() == 0) {
+      return null;
+    }
+    Duration wait = throttles.waitFor(CallKind.STOCK, now);
+    if (wait.isZero()) {
+      sendStock();
+    }
+    return wait;
+  }
+
+  private Duration tryWriteBack(Instant now) {
+    if (writeBackBusy || writeBacks.isEmpty()) {
+      return null;
+    }
+    Duration wait = throttles.waitFor(CallKind.SHIPMENT, now);
+    if (wait.isZero()) {
+      sendWriteBack(now);
+    }
+    return wait;
+  }
+
+  private Duration tryOrders(Instant now) {
+    if (orderBusy || !ordersWaiting()) {
+      return null;
+    }
+    CallKind kind =
+        !orderOutbox.isEmpty()
+            ? orderOutbox.peek().kind()
+            : !toFetch.isEmpty() ? CallKind.ORDER_DETAILS : CallKind.ORDER_PULL;
+    Duration wait = throttles.waitFor(kind, now);
+    if (wait.isZero()) {
+      sendOrderCall(now);
+    }
+    return wait;
   }
 
   private void sendStock() {
@@ -709,7 +758,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       return;
     }
     List<PushQueue.Pending> batch = soloFirst(taken);
-    busy = true;
+    stockBusy = true;
     readStock(batch.stream().map(PushQueue.Pending::sku).toList())
         .whenComplete(
             (stock, error) ->
@@ -770,7 +819,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     }
     queue.markSent(unchanged);
     if (pushes.isEmpty()) {
-      busy = false;
+      stockBusy = false;
       trySend();
       return this;
     }
@@ -786,7 +835,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       recordErrors(errors, now);
       queue.markSent(List.copyOf(flying.values()));
       flying.clear();
-      busy = false;
+      stockBusy = false;
       trySend();
       return this;
     }
@@ -810,15 +859,16 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       // and requeueing is the safe way out.
       flying.values().forEach(queue::requeue);
       flying.clear();
-      busy = false;
+      stockBusy = false;
       trySend();
       return;
     }
-    if (!bucket.tryTake(now)) {
-      wakeAfter(now, bucket.waitFor(now));
+    if (!throttles.tryTake(CallKind.STOCK, now)) {
+      wakeAfter(now, throttles.waitFor(CallKind.STOCK, now));
       return;
     }
     MarketplaceRequest request = outbox.poll();
+    stockCallInFlight = true;
     calls++;
     client
         .send(request)
@@ -827,6 +877,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private Behavior<Command> onAnswered(Answered answered) {
+    stockCallInFlight = false;
     Instant now = Instant.now();
     MarketplaceRequest request = answered.request();
     PushResult result;
@@ -840,10 +891,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       }
     }
     if (result instanceof PushResult.Accepted accepted) {
-      consecutiveFailures = 0;
+      throttles.succeeded(CallKind.STOCK);
       sent(request.skus(), now);
     } else if (result instanceof PushResult.PartlyRejected partly) {
-      consecutiveFailures = 0;
+      throttles.succeeded(CallKind.STOCK);
       sent(partly.accepted(), now);
       rejected(partly.rejected(), now);
       for (String sku : request.skus()) {
@@ -857,13 +908,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Duration wait =
           throttle.retryAfter() != null && !throttle.retryAfter().isZero()
               ? throttle.retryAfter()
-              : backoff();
-      bucket.pauseUntil(now.plus(wait));
+              : backoff(CallKind.STOCK);
+      throttles.pauseUntil(CallKind.STOCK, now.plus(wait));
       abandonCall();
     } else if (result instanceof PushResult.Failed failed) {
       failedCalls++;
       noteError(failed.reason(), now);
-      Duration wait = failed.retryable() ? backoff() : settings.maxBackoff();
+      Duration wait = failed.retryable() ? backoff(CallKind.STOCK) : settings.maxBackoff();
       if (!failed.retryable()) {
         Map<String, String> errors = new TreeMap<>();
         request.skus().forEach(sku -> errors.put(sku, failed.reason()));
@@ -876,7 +927,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                 key.tenantId(),
                 failed.reason());
       }
-      bucket.pauseUntil(now.plus(wait));
+      throttles.pauseUntil(CallKind.STOCK, now.plus(wait));
       abandonCall();
     }
     sendNext();
@@ -966,15 +1017,20 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     lastErrorAt = now;
   }
 
-  /** Doubles from the minimum with every failure in a row, up to the maximum. */
-  private Duration backoff() {
-    consecutiveFailures = Math.min(consecutiveFailures + 1, 30);
-    Duration wait = settings.minBackoff().multipliedBy(1L << (consecutiveFailures - 1));
-    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+  /**
+   * Doubles from the minimum with every failure of the kind's quota in a row, up to the maximum.
+   */
+  private Duration backoff(CallKind kind) {
+    return throttles.backoff(kind, settings.minBackoff(), settings.maxBackoff());
   }
 
+  /** Wakes the channel after {@code wait}, unless it is already to wake earlier. */
   private void wakeAfter(Instant now, Duration wait) {
-    nextCallAt = now.plus(wait);
+    Instant at = now.plus(wait);
+    if (nextCallAt != null && nextCallAt.isAfter(now) && !nextCallAt.isAfter(at)) {
+      return;
+    }
+    nextCallAt = at;
     timers.startSingleTimer(TICK, Tick.INSTANCE, wait);
   }
 
@@ -1079,12 +1135,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     if (call == null) {
       return;
     }
-    if (!bucket.tryTake(now)) {
+    if (!throttles.tryTake(call.kind(), now)) {
       orderOutbox.addFirst(call);
-      wakeAfter(now, bucket.waitFor(now));
+      wakeAfter(now, throttles.waitFor(call.kind(), now));
       return;
     }
-    busy = true;
+    orderBusy = true;
     calls++;
     client
         .send(call.request())
@@ -1094,7 +1150,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private Behavior<Command> onOrderCallAnswered(OrderCallAnswered answered) {
-    busy = false;
+    orderBusy = false;
     Instant now = Instant.now();
     OrderCall call = answered.call();
     try {
@@ -1106,7 +1162,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         OrderPage page = adapter.parseOrderPull(call.request(), answered.response());
         importOrders(page.orders(), List.of(), true);
         toFetch.addAll(page.orderIdsToFetch());
-        consecutiveFailures = 0;
+        throttles.succeeded(call.kind());
         if (page.nextPageToken() != null) {
           pullPageToken = page.nextPageToken();
         } else {
@@ -1114,7 +1170,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         }
       } else {
         List<MarketplaceOrder> orders = adapter.parseOrderDetails(answered.response());
-        consecutiveFailures = 0;
+        throttles.succeeded(call.kind());
         importOrders(orders, call.ids(), false);
       }
     } catch (MarketplaceCallException e) {
@@ -1124,11 +1180,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         Duration wait =
             throttle.retryAfter() != null && !throttle.retryAfter().isZero()
                 ? throttle.retryAfter()
-                : backoff();
-        bucket.pauseUntil(now.plus(wait));
+                : backoff(call.kind());
+        throttles.pauseUntil(call.kind(), now.plus(wait));
       } else {
         noteError("Order call failed: " + e.getMessage(), now);
-        bucket.pauseUntil(now.plus(backoff()));
+        throttles.pauseUntil(call.kind(), now.plus(backoff(call.kind())));
       }
       // The same page is pulled again; ids to fetch go back in line.
       toFetch.addAll(call.ids());
@@ -1263,11 +1319,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       trySend();
       return;
     }
-    if (!bucket.tryTake(now)) {
-      wakeAfter(now, bucket.waitFor(now));
+    if (!throttles.tryTake(CallKind.SHIPMENT, now)) {
+      wakeAfter(now, throttles.waitFor(CallKind.SHIPMENT, now));
       return;
     }
-    busy = true;
+    writeBackBusy = true;
     calls++;
     client
         .send(request)
@@ -1277,7 +1333,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private Behavior<Command> onWriteBackAnswered(WriteBackAnswered answered) {
-    busy = false;
+    writeBackBusy = false;
     Instant now = Instant.now();
     PushResult result;
     if (answered.error() != null) {
@@ -1291,7 +1347,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     }
     WriteBack writeBack = answered.outgoing().writeBack();
     if (result instanceof PushResult.Accepted) {
-      consecutiveFailures = 0;
+      throttles.succeeded(CallKind.SHIPMENT);
       writeBacks.remove(answered.outgoing());
       writeBacksSent++;
       CompletableFuture.runAsync(
@@ -1308,12 +1364,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Duration wait =
           throttle.retryAfter() != null && !throttle.retryAfter().isZero()
               ? throttle.retryAfter()
-              : backoff();
-      bucket.pauseUntil(now.plus(wait));
+              : backoff(CallKind.SHIPMENT);
+      throttles.pauseUntil(CallKind.SHIPMENT, now.plus(wait));
     } else if (result instanceof PushResult.Failed failed && failed.retryable()) {
       failedCalls++;
       noteError(failed.reason(), now);
-      bucket.pauseUntil(now.plus(backoff()));
+      throttles.pauseUntil(CallKind.SHIPMENT, now.plus(backoff(CallKind.SHIPMENT)));
     } else {
       String reason =
           result instanceof PushResult.Failed failed

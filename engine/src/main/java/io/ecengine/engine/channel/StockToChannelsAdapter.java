@@ -112,18 +112,29 @@ public final class StockToChannelsAdapter implements StockListener {
   }
 
   private CompletableFuture<List<String>> refresh(String tenantId) {
-    return loading.computeIfAbsent(
-        tenantId,
-        t ->
-            CompletableFuture.supplyAsync(() -> backend.channelIds(t), blocking)
-                .whenComplete(
-                    (ids, error) -> {
-                      loading.remove(t);
-                      if (error != null) {
-                        log.warn("Could not read the channels of tenant {}", t, error);
-                      } else {
-                        channelsByTenant.put(t, new Cached(List.copyOf(ids), System.nanoTime()));
-                      }
-                    }));
+    // The read is started outside the map: a read that completes at once would otherwise run its
+    // completion (which removes the entry) inside computeIfAbsent, which the map refuses, and the
+    // failed future would stay in the map for good.
+    CompletableFuture<List<String>> mine = new CompletableFuture<>();
+    CompletableFuture<List<String>> running = loading.putIfAbsent(tenantId, mine);
+    if (running != null) {
+      return running;
+    }
+    CompletableFuture.supplyAsync(() -> backend.channelIds(tenantId), blocking)
+        .whenComplete(
+            (ids, error) -> {
+              if (error != null) {
+                log.warn("Could not read the channels of tenant {}", tenantId, error);
+              } else {
+                channelsByTenant.put(tenantId, new Cached(List.copyOf(ids), System.nanoTime()));
+              }
+              loading.remove(tenantId, mine);
+              if (error != null) {
+                mine.completeExceptionally(error);
+              } else {
+                mine.complete(ids);
+              }
+            });
+    return mine;
   }
 }

@@ -164,7 +164,7 @@ public final class ChannelRoutes {
     }
     MarketplaceAdapter adapter = MarketplaceAdapters.forMarketplace(marketplace);
     String baseUrl = baseUrl(body.requiredText("baseUrl"));
-    Map<String, String> credentials = stringMap(body.raw("credentials"), "credentials");
+    Map<String, String> credentials = stringMap(body.raw("credentials"), "credentials", true);
     for (String key : adapter.requiredCredentialKeys()) {
       if (!credentials.containsKey(key)) {
         throw JsonBody.invalid(
@@ -390,7 +390,7 @@ public final class ChannelRoutes {
     String channelId = channelId(call);
     String sku = Ids.check("sku", call.param("sku"));
     JsonBody body = JsonBody.parse(json, call.body(), Set.of("ids"));
-    Map<String, String> ids = stringMap(body.raw("ids"), "ids");
+    Map<String, String> ids = stringMap(body.raw("ids"), "ids", false);
     String tenantId = call.tenantId();
     return blocking(
         () -> {
@@ -699,7 +699,11 @@ public final class ChannelRoutes {
     }
   }
 
-  private static Map<String, String> stringMap(JsonNode node, String field) {
+  /**
+   * A JSON object of non-empty strings. {@code lineBreaks} allows line breaks in the values, which
+   * a PEM key (Yahoo! Shopping's public key) has; ids never do.
+   */
+  private static Map<String, String> stringMap(JsonNode node, String field, boolean lineBreaks) {
     if (node == null || !node.isObject() || node.size() > 50) {
       throw JsonBody.invalid("'" + field + "' must be an object of at most 50 strings.");
     }
@@ -711,18 +715,24 @@ public final class ChannelRoutes {
                   || e.getValue().textValue().isEmpty()
                   || e.getValue().textValue().length() > 4000
                   || e.getKey().length() > 64
-                  || e.getValue().textValue().chars().anyMatch(Character::isISOControl)) {
+                  || e.getValue().textValue().chars().anyMatch(c -> forbidden(c, lineBreaks))) {
                 throw JsonBody.invalid(
                     "'"
                         + field
                         + "."
                         + e.getKey()
                         + "' must be a non-empty string without"
-                        + " control characters.");
+                        + (lineBreaks
+                            ? " control characters other than line breaks."
+                            : " control characters."));
               }
               out.put(e.getKey(), e.getValue().textValue());
             });
     return out;
+  }
+
+  private static boolean forbidden(int c, boolean lineBreaks) {
+    return Character.isISOControl(c) && !(lineBreaks && (c == '\n' || c == '\r'));
   }
 
   private static double positiveNumber(JsonNode node) {

@@ -54,6 +54,46 @@ public enum Marketplace {
     return defaultBurst;
   }
 
+  /**
+   * A documented call limit and the name of the quota it belongs to: kinds of call naming the same
+   * quota share one budget.
+   */
+  public record Quota(String name, double perSecond, int burst) {}
+
+  /**
+   * The quota a kind of call draws on, with the documented limit as the default. Stock updates use
+   * {@link #defaultRequestsPerSecond}; where a marketplace counts every call of an account together
+   * (TikTok Shop, whose quota is unpublished; Shopify, whose GraphQL budget is shared) all kinds
+   * share it.
+   */
+  public Quota quota(CallKind kind) {
+    Quota stock = new Quota("stock", defaultRequestsPerSecond, defaultBurst);
+    return switch (this) {
+      case TIKTOK_SHOP, SHOPIFY -> stock;
+      // The order API (search, details and shipping updates) has its own limit, said to be one
+      // request a second like the inventory API's.
+      case RAKUTEN -> kind == CallKind.STOCK ? stock : new Quota("orders", 1.0, 1);
+      // 10 requests a second per API (orderList, orderInfo, orderShipStatusChange); the 50,000 a
+      // day per application are far above what a shop makes.
+      case YAHOO_SHOPPING ->
+          switch (kind) {
+            case STOCK -> stock;
+            case ORDER_PULL -> new Quota("orderList", 10.0, 10);
+            case ORDER_DETAILS -> new Quota("orderInfo", 10.0, 10);
+            case SHIPMENT -> new Quota("orderShipStatusChange", 10.0, 10);
+          };
+      // SP-API usage plans are per operation: getOrders 0.0167/s (burst 20), getOrderItems 0.5/s
+      // (burst 30), confirmShipment 2/s (burst 10).
+      case AMAZON ->
+          switch (kind) {
+            case STOCK -> stock;
+            case ORDER_PULL -> new Quota("getOrders", 0.0167, 20);
+            case ORDER_DETAILS -> new Quota("getOrderItems", 0.5, 30);
+            case SHIPMENT -> new Quota("confirmShipment", 2.0, 10);
+          };
+    };
+  }
+
   public static Marketplace fromId(String id) {
     return Arrays.stream(values())
         .filter(marketplace -> marketplace.id.equals(id))
