@@ -1032,6 +1032,8 @@ public final class ShipmentStore {
    * requireLabel}, the shipment must have been labelled with this carrier (a carrier result file
    * only names shipments of its label file); by hand, a PENDING shipment may take one too.
    */
+  // Limitation: a shipment has one tracking number; a parcel count above one (個数口) still
+  // reports only this number to the marketplace, and a second number for it is refused.
   public TrackingOutcome recordTracking(
       String tenantId,
       String shipmentId,

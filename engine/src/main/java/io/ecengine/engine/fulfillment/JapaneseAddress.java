@@ -59,6 +59,9 @@ public final class JapaneseAddress {
   private static final Pattern SPACE_BETWEEN_DIGITS = Pattern.compile("(?<=[0-9]) (?=[0-9])");
   private static final Pattern DANGLING_HYPHEN = Pattern.compile("-+(?![0-9])");
 
+  // Limitation: there is no postal code database: a wrong postal code, a missing prefecture that
+  // only the code would tell, or old and new place names (市町村合併) are not corrected, so such
+  // addresses do not merge.
   private JapaneseAddress() {}
 
   /** Normalises the ship-to address of an order; null fields count as empty. */

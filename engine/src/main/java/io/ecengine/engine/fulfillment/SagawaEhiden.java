@@ -16,12 +16,8 @@ import java.util.Set;
  * address and building are spread over, two name fields of 32, five item fields of 32, お客様管理ナンバー of
  * 16 (which is why shipment ids are 16 characters).
  *
- * <p>Limitation: e飛伝Ⅲ's own 74-column layout is not written; e飛伝Ⅲ is told to read this file with an
- * e飛伝Ⅱ-compatible import pattern. Whether every e飛伝Ⅲ account offers that pattern is unverified.
- *
- * <p>Limitation: the 指定シール (seal) columns are left empty and the date and time slot requests go
- * only into 配達日 and 配達指定時間帯; contracts that expect the seal codes (005 for a delivery date, 007,
- * 016 or 019 for a time slot) must set them in e飛伝.
+ * <p>e飛伝Ⅲ's own 74-column layout is not written (see the limitation on {@code HEADER}), and the
+ * 指定シール (seal) columns are left empty (see {@code row}).
  *
  * <p>The result file is e飛伝's shipment history export. Its full layout was not available, so it is
  * read by column names: the reference in お客様管理ナンバー (or お客様管理番号) and the tracking number in
@@ -30,6 +26,9 @@ import java.util.Set;
 public final class SagawaEhiden extends CarrierLayout {
 
   static final SagawaEhiden INSTANCE = new SagawaEhiden();
+
+  // Limitation: e飛伝Ⅲ's own 74-column layout is not written; e飛伝Ⅲ is told to read this file with
+  // an e飛伝Ⅱ-compatible import pattern, which every e飛伝Ⅲ account is not verified to offer.
 
   private static final List<String> HEADER =
       List.of(
@@ -207,6 +206,9 @@ public final class SagawaEhiden extends CarrierLayout {
         row,
         29,
         shipment.timeSlot() == null ? "" : shipment.timeSlot().code(Carrier.SAGAWA).orElse(""));
+    // Limitation: the 指定シール columns (36 to 38) stay empty; the date and time slot requests go
+    // only into 配達日 and 配達指定時間帯. Contracts that expect the seal codes (005 for a delivery
+    // date, 007, 016 or 019 for a time slot) must add them in e飛伝 before printing.
     set(row, 39, "0"); // normal delivery, not held at a sales office
     set(row, 42, "1"); // 元払 (prepaid)
     return List.of(row);
@@ -216,6 +218,8 @@ public final class SagawaEhiden extends CarrierLayout {
     row[column - 1] = value == null ? "" : value;
   }
 
+  // Limitation: e飛伝's shipment history layout was not available, so the columns are found by
+  // their names; a history exported without a header line, or with other names, is refused.
   @Override
   public List<CarrierResult> readResults(String text) {
     List<Csv.Record> records = Csv.parse(text);

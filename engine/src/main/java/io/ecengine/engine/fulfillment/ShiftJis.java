@@ -37,6 +37,8 @@ public final class ShiftJis {
 
   private ShiftJis() {}
 
+  // Limitation: a character CP932 lacks is printed as 〓 on the label instead of being refused;
+  // names with such characters (𠮷田) still reach the right door through the address.
   /** The text as CP932 can hold it: twins mapped, the rest replaced by {@link #SUBSTITUTE}. */
   public static String representable(String text) {
     if (text == null) {

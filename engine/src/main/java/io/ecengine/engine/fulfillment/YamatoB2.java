@@ -245,6 +245,8 @@ public final class YamatoB2 extends CarrierLayout {
     row[column - 1] = value == null ? "" : value;
   }
 
+  // Limitation: B2 Cloud's 発行済データ export is assumed to have the import layout's first and
+  // fourth columns (お客様管理番号, 伝票番号) when it has no header line; with one, names decide.
   @Override
   public List<CarrierResult> readResults(String text) {
     List<Csv.Record> records = Csv.parse(text);

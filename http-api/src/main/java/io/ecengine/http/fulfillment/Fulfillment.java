@@ -458,6 +458,9 @@ public final class Fulfillment {
             });
   }
 
+  // Limitation: a result file holds at most 1,000 rows, so that its per-row report comes back
+  // within the HTTP request timeout (about 2 s for 1,000 rows on PostgreSQL here); larger days
+  // are imported in parts.
   static final int MAX_RESULT_ROWS = 1000;
   private static final int RECORDERS = 4;
   private static final Duration SHIP_WAIT = Duration.ofSeconds(2);
@@ -646,6 +649,8 @@ public final class Fulfillment {
   }
 
   /** One background pass; blocks (asks are awaited up to the ask timeout). */
+  // Limitation: allocated orders are found on the order read side, so a shipment appears the
+  // projection's lag plus up to one pass interval after the order was allocated.
   void pass() {
     for (Map.Entry<String, String> order : store.allocatedWithoutShipment(BATCH)) {
       String tenantId = order.getKey();
