@@ -211,4 +211,145 @@ class WebhookTest {
     JsonNode sync = shop.get("/v1/channels/tiktok-live/sync").json();
     assertThat(sync.get("state").asText()).isIn("loading", "running");
   }
+
+  private static String tiktokDelivery(String notificationId, String orderId) {
+    return "{\"type\":1,\"tts_notification_id\":\""
+        + notificationId
+        + "\",\"shop_id\":\"7\",\"timestamp\":1733200000,\"data\":{\"order_id\":\""
+        + orderId
+        + "\",\"order_status\":\"AWAITING_SHIPMENT\"}}";
+  }
+
+  @Test
+  void tiktokDeliveriesWithAMissingOrForgedSignatureAre401AndStoreNothing() throws Exception {
+    String body = tiktokDelivery("n-401", "577");
+    String genuine = hmacHex(TIKTOK_SECRET, ("tt-key" + body).getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> missing = post("/webhooks/tiktok_shop/tiktok-live", body, Map.of());
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(
+            post("/webhooks/tiktok_shop/tiktok-live", body, Map.of("Authorization", ""))
+                .statusCode())
+        .isEqualTo(401);
+    // Signed over the body alone, without the app key TikTok puts in front of it.
+    String bodyOnly = hmacHex(TIKTOK_SECRET, body.getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            post("/webhooks/tiktok_shop/tiktok-live", body, Map.of("Authorization", bodyOnly))
+                .statusCode())
+        .isEqualTo(401);
+    // The genuine signature of another body: the order id was changed on the way.
+    String altered = tiktokDelivery("n-401", "578");
+    assertThat(
+            post("/webhooks/tiktok_shop/tiktok-live", altered, Map.of("Authorization", genuine))
+                .statusCode())
+        .isEqualTo(401);
+    // A Shopify-style base64 signature is not TikTok's scheme.
+    String base64 = hmacBase64(TIKTOK_SECRET, ("tt-key" + body).getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            post("/webhooks/tiktok_shop/tiktok-live", body, Map.of("Authorization", base64))
+                .statusCode())
+        .isEqualTo(401);
+
+    // None of the refused attempts used up the notification id.
+    HttpResponse<String> accepted =
+        post("/webhooks/tiktok_shop/tiktok-live", body, Map.of("Authorization", genuine));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    assertThat(accepted.body()).contains("\"duplicate\":false");
+    HttpResponse<String> replayed =
+        post("/webhooks/tiktok_shop/tiktok-live", body, Map.of("Authorization", genuine));
+    assertThat(replayed.body()).contains("\"duplicate\":true");
+  }
+
+  @Test
+  void aShopifyOrderDeliveredAgainUnderAnotherIdIsStillOneOrder() throws Exception {
+    // Its own channel and SKU, so the other tests' counts do not see this order.
+    String secret = "shpss_second_secret";
+    shop.put("/v1/skus/CUP", Map.of("name", "Cup"));
+    shop.post(
+        "/v1/skus/CUP/adjustments",
+        Map.of("adjustmentId", "in-1", "delta", 10, "reason", "receipt"));
+    shop.put(
+        "/v1/channels/shopify-second",
+        Map.of(
+            "marketplace",
+            "shopify",
+            "baseUrl",
+            "http://127.0.0.1:9/admin",
+            "credentials",
+            Map.of("access_token", "shpat_y", "webhook_secret", secret)));
+    shop.put(
+        "/v1/channels/shopify-second/listings/CUP",
+        Map.of(
+            "ids",
+            Map.of(
+                "inventory_item_id", "gid://shopify/InventoryItem/8",
+                "location_id", "gid://shopify/Location/1",
+                "variant_id", "gid://shopify/ProductVariant/111")));
+    String body = shopifyOrder(7001);
+    byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+    for (String deliveryId : java.util.List.of("delivery-7001-a", "delivery-7001-b")) {
+      HttpResponse<String> response =
+          post(
+              "/webhooks/shopify/shopify-second",
+              body,
+              Map.of(
+                  "X-Shopify-Hmac-SHA256",
+                  hmacBase64(secret, raw),
+                  "X-Shopify-Topic",
+                  "orders/create",
+                  "X-Shopify-Webhook-Id",
+                  deliveryId));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).contains("\"duplicate\":false");
+    }
+
+    // Both deliveries were handled, yet there is one order, holding its 2 units once.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(ordersOf("shopify-second")).isEqualTo(1);
+              assertThat(shop.get("/v1/skus/CUP").json().get("reserved").asLong()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void aListingEnteredWithShopifyNumbersMatchesTheOrdersGraphqlIds() throws Exception {
+    String secret = "shpss_numeric_secret";
+    shop.put("/v1/skus/BOWL", Map.of("name", "Bowl"));
+    shop.post(
+        "/v1/skus/BOWL/adjustments",
+        Map.of("adjustmentId", "in-1", "delta", 10, "reason", "receipt"));
+    shop.put(
+        "/v1/channels/shopify-numeric",
+        Map.of(
+            "marketplace",
+            "shopify",
+            "baseUrl",
+            "http://127.0.0.1:9/admin",
+            "credentials",
+            Map.of("access_token", "shpat_z", "webhook_secret", secret)));
+    shop.put(
+        "/v1/channels/shopify-numeric/listings/BOWL",
+        Map.of("ids", Map.of("inventory_item_id", "9", "location_id", "1", "variant_id", "111")));
+    String body = shopifyOrder(8001);
+    HttpResponse<String> response =
+        post(
+            "/webhooks/shopify/shopify-numeric",
+            body,
+            Map.of(
+                "X-Shopify-Hmac-SHA256", hmacBase64(secret, body.getBytes(StandardCharsets.UTF_8)),
+                "X-Shopify-Topic", "orders/create",
+                "X-Shopify-Webhook-Id", "delivery-8001"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+    // The payload's variant is gid://shopify/ProductVariant/111 once read: the same variant.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(shop.get("/v1/skus/BOWL").json().get("reserved").asLong()).isEqualTo(2));
+  }
 }

@@ -42,8 +42,10 @@ public final class MarketplaceOrderStore {
   }
 
   /**
-   * Records an imported order's lines, once: an order imported again (a redelivered webhook, an
-   * overlapping pull) keeps what was first recorded.
+   * Records an imported order's lines. An order imported again (a redelivered webhook, an
+   * overlapping pull) keeps what was first recorded, unless the new lines are the same units named
+   * with more ids: a Shopify webhook names the lines without the fulfillment orders a shipment
+   * report needs, and the order read afterwards carries them.
    *
    * @return true when the order was not recorded before
    */
@@ -65,12 +67,46 @@ public final class MarketplaceOrderStore {
       insert.setString(7, tenantId);
       insert.setString(8, channelId);
       insert.setString(9, order.channelOrderId());
-      return insert.executeUpdate() == 1;
-    } catch (SQLException e) {
-      if (Jdbc.isUniqueViolation(e)) {
-        return false;
+      if (insert.executeUpdate() == 1) {
+        return true;
       }
-      throw failure("record marketplace order " + order.channelOrderId(), tenantId, e);
+    } catch (SQLException e) {
+      if (!Jdbc.isUniqueViolation(e)) {
+        throw failure("record marketplace order " + order.channelOrderId(), tenantId, e);
+      }
+    }
+    List<MarketplaceOrder.Line> stored = lines(tenantId, channelId, order.channelOrderId());
+    if (namesMore(order.lines(), stored)) {
+      enrich(tenantId, channelId, order.channelOrderId(), json, unmapped);
+    }
+    return false;
+  }
+
+  /** The same units (in total) as the stored lines, named with more ids. */
+  private static boolean namesMore(
+      List<MarketplaceOrder.Line> fresh, List<MarketplaceOrder.Line> stored) {
+    long freshUnits = fresh.stream().mapToLong(MarketplaceOrder.Line::quantity).sum();
+    long storedUnits = stored.stream().mapToLong(MarketplaceOrder.Line::quantity).sum();
+    long freshIds = fresh.stream().mapToLong(line -> line.ids().ids().size()).sum();
+    long storedIds = stored.stream().mapToLong(line -> line.ids().ids().size()).sum();
+    return freshUnits == storedUnits && freshIds > storedIds;
+  }
+
+  private void enrich(
+      String tenantId, String channelId, String orderId, String json, int unmapped) {
+    String sql =
+        "UPDATE marketplace_orders SET lines_json = ?, unmapped_lines = ?"
+            + " WHERE tenant_id = ? AND channel_id = ? AND channel_order_id = ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update = connection.prepareStatement(sql)) {
+      update.setString(1, json);
+      update.setInt(2, unmapped);
+      update.setString(3, tenantId);
+      update.setString(4, channelId);
+      update.setString(5, orderId);
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("update marketplace order " + orderId, tenantId, e);
     }
   }
 

@@ -96,8 +96,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   /**
    * Read these orders from the marketplace and import them: a webhook named them without their
-   * details (TikTok Shop). The reads go through the channel's rate limit. {@code replyTo} hears
-   * once the ids are queued.
+   * details (TikTok Shop), or without ids a shipment report needs (Shopify). The reads go through
+   * the channel's rate limit. {@code replyTo}, when set, hears once the ids are queued.
    */
   public record FetchOrders(List<String> channelOrderIds, ActorRef<Ack> replyTo)
       implements Command, CborSerializable {}
@@ -159,7 +159,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       int maxWriteBackAttempts,
       Duration orderPollInterval,
       Duration orderReconcileInterval,
-      Duration orderPullOverlap) {
+      Duration orderPullOverlap,
+      Duration marketplaceClockMargin) {
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
@@ -175,7 +176,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           config.getInt("max-writeback-attempts"),
           config.getDuration("order-poll-interval"),
           config.getDuration("order-reconcile-interval"),
-          config.getDuration("order-pull-overlap"));
+          config.getDuration("order-pull-overlap"),
+          config.getDuration("marketplace-clock-margin"));
     }
   }
 
@@ -236,12 +238,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   /**
    * What a push needs of one SKU: its levels (null when undefined), its holds per channel, and the
-   * units of those holds each channel's listing already counted down.
+   * units this channel's listing sold itself after {@code listedAfter} (null when not asked).
    */
   private record Stock(
       Levels levels,
       Map<String, Long> heldByChannel,
-      Map<String, Long> listedByChannel,
+      Instant listedAfter,
+      long listedSince,
       List<String> components) {}
 
   private static final Object TICK = "tick";
@@ -249,6 +252,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final Object WRITE_BACKS = "write-backs";
   private static final Object PULL = "pull";
   private static final int ORDERS_PER_FETCH = 50;
+  private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -266,10 +270,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private Throttles throttles;
   private final PushQueue queue;
   private final Map<String, Long> lastSent = new HashMap<>();
-  // Per SKU, the units of open holds this channel's listing had counted down when the quantity in
-  // lastSent was read (see shownNow); for the call in flight, the same count at its read.
-  private final Map<String, Long> listedAtSend = new HashMap<>();
-  private final Map<String, Long> listedInFlight = new HashMap<>();
+  // Per SKU, when the marketplace confirmed the quantity in lastSent (see shownNow).
+  private final Map<String, Instant> sentAt = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, Set<String>> bundlesByComponent = new HashMap<>();
   private boolean reading;
@@ -303,6 +305,15 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   // Order reads: ids to fetch, the pull in progress (since when, started when, next page), and
   // the calls built but not sent.
   private final Set<String> toFetch = new LinkedHashSet<>();
+  // What a pull page said of orders it named without their lines (Amazon's buyer and address),
+  // to be joined with the lines when they are read; bounded, as a page is.
+  private final Map<String, MarketplaceOrder> pulledWithoutLines =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MarketplaceOrder> eldest) {
+          return size() > MAX_PULLED_WITHOUT_LINES;
+        }
+      };
   private final Deque<OrderCall> orderOutbox = new ArrayDeque<>();
   private Instant pullSince;
   private boolean loadingPullMark;
@@ -488,6 +499,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     if (first) {
       // What the marketplace accepted before this incarnation; later, this actor knows better.
       lastSent.putAll(fresh.lastSent());
+      // Sales imported from now on that were made before it may have been overwritten by those
+      // pushes; counting from now credits none of them.
+      Instant loadedAt = Instant.now();
+      fresh.lastSent().keySet().forEach(sku -> sentAt.put(sku, loadedAt));
     }
     lastReconciledAt = Instant.now();
     dirty.addAll(fresh.listings().keySet());
@@ -563,25 +578,32 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   /**
    * What the marketplace shows of a SKU now, as far as the engine can tell: the quantity it last
-   * accepted, less the units it has since sold itself on the SKU's own listing (orders from this
-   * channel, whose holds the SKU counts as listed). Pushing those decreases would tell it nothing,
-   * and a push can do harm: it overwrites the marketplace's own count, so a push that crosses one
-   * of its sales puts the sold unit back on show. Leaving them out is what keeps a channel with a
-   * dedicated quota from ever selling beyond it: the marketplace counts its own sales down, and the
-   * engine only speaks when something else changed. -1 when nothing was ever accepted.
+   * confirmed, less the units it has sold itself on the SKU's own listing since then (orders from
+   * this channel whose marketplace sale time is later). Pushing those decreases would tell it
+   * nothing, and a push can do harm: it overwrites the marketplace's own count, so a push that
+   * crosses one of its sales puts the sold unit back on show. Leaving them out is what keeps a
+   * channel with a dedicated quota from ever selling beyond it: the marketplace counts its own
+   * sales down, and the engine only speaks when something else changed. -1 when nothing was ever
+   * confirmed.
    *
-   * <p>Holds closed since the push (shipped, released) lower the count without any sale; they count
-   * as no sale, so the engine pushes rather than assumes. After a restart the first read is the
-   * baseline.
+   * <p>A sale made before the push was confirmed (plus a margin for the marketplace's clock) is not
+   * credited: the push may have overwritten it, so the marketplace may show it again, and the
+   * engine pushes to correct that. A sale whose time is unknown is never credited.
    */
   private long shownNow(String sku, Stock stock) {
     long sent = lastSent.getOrDefault(sku, -1L);
     if (sent < 0) {
       return -1;
     }
-    long listed = stock.listedByChannel().getOrDefault(key.channelId(), 0L);
-    Long atSend = listedAtSend.putIfAbsent(sku, listed);
-    return atSend == null ? sent : Math.max(0, sent - Math.max(0, listed - atSend));
+    // A count asked about another push than the last one confirmed says nothing about it.
+    boolean current = stock.listedAfter() != null && stock.listedAfter().equals(listedAfter(sku));
+    return current ? Math.max(0, sent - stock.listedSince()) : sent;
+  }
+
+  /** From when the channel's own sales of a SKU count as seen by the marketplace; null if never. */
+  private Instant listedAfter(String sku) {
+    Instant at = sentAt.get(sku);
+    return at == null ? null : at.plus(settings.marketplaceClockMargin());
   }
 
   private long sellable(String sku, Stock stock) {
@@ -625,18 +647,20 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   }
 
   private CompletionStage<Stock> readOne(String sku) {
-    return askStock(sku)
+    Instant listedAfter = listedAfter(sku);
+    return askStock(sku, listedAfter)
         .thenCompose(
             view -> {
               Levels levels = view.levels();
               if (levels == null || levels.components().isEmpty()) {
                 return CompletableFuture.completedFuture(
-                    new Stock(levels, view.heldByChannel(), view.listedByChannel(), List.of()));
+                    new Stock(
+                        levels, view.heldByChannel(), listedAfter, view.listedSince(), List.of()));
               }
               List<String> components =
                   levels.components().stream().map(c -> c.sku()).distinct().toList();
               Map<String, CompletableFuture<SkuEntity.StockView>> parts = new LinkedHashMap<>();
-              components.forEach(c -> parts.put(c, askStock(c).toCompletableFuture()));
+              components.forEach(c -> parts.put(c, askStock(c, null).toCompletableFuture()));
               return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
                   .thenApply(
                       done -> {
@@ -654,16 +678,22 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                         return new Stock(
                             new Levels(levels.name(), 0, 0, 0, sets),
                             Map.of(),
-                            Map.of(),
+                            null,
+                            0,
                             components);
                       });
             });
   }
 
-  private CompletionStage<SkuEntity.StockView> askStock(String sku) {
+  /** The SKU's stock, and with {@code listedAfter} set, this channel's own sales since then. */
+  private CompletionStage<SkuEntity.StockView> askStock(String sku, Instant listedAfter) {
     return sharding
         .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
-        .ask(SkuEntity.GetStock::new, settings.askTimeout());
+        .ask(
+            replyTo ->
+                new SkuEntity.GetStock(
+                    listedAfter == null ? null : key.channelId(), listedAfter, replyTo),
+            settings.askTimeout());
   }
 
   // Sending -------------------------------------------------------------------------------------
@@ -814,7 +844,6 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         continue;
       }
       flying.put(pending.sku(), fresh);
-      listedInFlight.put(pending.sku(), stock.listedByChannel().getOrDefault(key.channelId(), 0L));
       pushes.add(new StockPush(pending.sku(), ids, quantity));
     }
     queue.markSent(unchanged);
@@ -951,12 +980,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       }
       done.add(pending);
       lastSent.put(sku, pending.quantity());
-      Long listed = listedInFlight.remove(sku);
-      if (listed != null) {
-        listedAtSend.put(sku, listed);
-      } else {
-        listedAtSend.remove(sku);
-      }
+      sentAt.put(sku, now);
       quantities.put(sku, pending.quantity());
       alone.remove(sku);
       rejections.remove(sku);
@@ -1160,7 +1184,17 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       }
       if (call.pull()) {
         OrderPage page = adapter.parseOrderPull(call.request(), answered.response());
-        importOrders(page.orders(), List.of(), true);
+        Set<String> fetchLater = new HashSet<>(page.orderIdsToFetch());
+        List<MarketplaceOrder> complete = new ArrayList<>();
+        for (MarketplaceOrder order : page.orders()) {
+          if (fetchLater.contains(order.channelOrderId())) {
+            pulledWithoutLines.put(order.channelOrderId(), order);
+          } else if (!order.lines().isEmpty()) {
+            complete.add(order);
+          }
+          // An order left with no lines (every item cancelled) needs no stock: nothing to import.
+        }
+        importOrders(complete, List.of(), true);
         toFetch.addAll(page.orderIdsToFetch());
         throttles.succeeded(call.kind());
         if (page.nextPageToken() != null) {
@@ -1169,7 +1203,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           finishPull();
         }
       } else {
-        List<MarketplaceOrder> orders = adapter.parseOrderDetails(answered.response());
+        List<MarketplaceOrder> orders = new ArrayList<>();
+        for (MarketplaceOrder read : adapter.parseOrderDetails(answered.response())) {
+          MarketplaceOrder header = pulledWithoutLines.get(read.channelOrderId());
+          if (!read.lines().isEmpty()) {
+            orders.add(header == null ? read : header.withLines(read.lines()));
+          }
+        }
         throttles.succeeded(call.kind());
         importOrders(orders, call.ids(), false);
       }

@@ -76,15 +76,32 @@ public final class OrderEntity
   /** Messages an order understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** Place the order (or find it again: the same channel order is the same order). */
+  /**
+   * Place the order (or find it again: the same channel order is the same order). {@code soldAt} is
+   * when the marketplace sold it, by the marketplace's clock, for orders imported from one; null
+   * when unknown.
+   */
   public record Place(
       String channelId,
       String channelOrderId,
       List<OrderLine> lines,
       OrderDetails details,
       Instant shipBy,
+      Instant soldAt,
       ActorRef<Reply> replyTo)
-      implements Command {}
+      implements Command {
+
+    /** An order of the merchant's own API, whose sale time is not known. */
+    public Place(
+        String channelId,
+        String channelOrderId,
+        List<OrderLine> lines,
+        OrderDetails details,
+        Instant shipBy,
+        ActorRef<Reply> replyTo) {
+      this(channelId, channelOrderId, lines, details, shipBy, null, replyTo);
+    }
+  }
 
   /** Read the order. */
   public record Get(ActorRef<Reply> replyTo) implements Command {}
@@ -306,7 +323,8 @@ public final class OrderEntity
             List.copyOf(place.lines()),
             place.details() == null ? OrderDetails.NONE : place.details(),
             place.shipBy(),
-            Instant.now());
+            Instant.now(),
+            place.soldAt());
     waitingForStep.add(new Waiter(place.replyTo(), true));
     return Effect().persist(placed).thenRun(this::kick);
   }
@@ -711,7 +729,12 @@ public final class OrderEntity
                 requests.put(
                     sku,
                     new SkuRequest.Reserve(
-                        reservationId, units, channelId, null, listedUnits(order, sku, units))));
+                        reservationId,
+                        units,
+                        channelId,
+                        null,
+                        listedUnits(order, sku, units),
+                        order.placed().soldAt())));
     return skus.submitAll(tenantId, requests);
   }
 
@@ -788,7 +811,8 @@ public final class OrderEntity
                         order.demand().get(sku),
                         order.placed().channelId(),
                         null,
-                        listedUnits(order, sku, order.demand().get(sku))));
+                        listedUnits(order, sku, order.demand().get(sku)),
+                        order.placed().soldAt()));
               }
             });
     return skus.submitAll(tenantId, requests)

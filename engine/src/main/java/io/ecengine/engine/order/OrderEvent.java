@@ -17,8 +17,22 @@ public sealed interface OrderEvent extends CborSerializable {
       List<OrderLine> lines,
       OrderDetails details,
       Instant shipBy,
-      Instant at)
-      implements OrderEvent {}
+      Instant at,
+      Instant soldAt)
+      implements OrderEvent {
+
+    /** An order whose sale time on its marketplace is not known (the merchant's own API). */
+    public OrderPlaced(
+        String orderId,
+        String channelId,
+        String channelOrderId,
+        List<OrderLine> lines,
+        OrderDetails details,
+        Instant shipBy,
+        Instant at) {
+      this(orderId, channelId, channelOrderId, lines, details, shipBy, at, null);
+    }
+  }
 
   /**
    * An allocation attempt began. {@code demand} is per component SKU, summed over lines and

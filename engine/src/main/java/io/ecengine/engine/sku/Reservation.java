@@ -8,7 +8,8 @@ import java.util.Objects;
  * committed} is what partial commits have shipped from it so far, so the two together are what was
  * asked for. {@code availableAfter} is the available quantity right after the hold was placed, kept
  * so that a retried request is answered like the first one. {@code listedUnits} is how many units
- * the channel's marketplace sold as this SKU's own listing (see {@link SkuRequest.Reserve}).
+ * the channel's marketplace sold as this SKU's own listing, at {@code soldAt} by its clock (see
+ * {@link SkuRequest.Reserve}).
  */
 public record Reservation(
     String reservationId,
@@ -20,7 +21,8 @@ public record Reservation(
     long availableAfter,
     HoldKind kind,
     long committed,
-    long listedUnits) {
+    long listedUnits,
+    Instant soldAt) {
 
   public Reservation {
     // Holds stored before hold kinds existed were all on stock; holds stored before listed units
@@ -49,7 +51,8 @@ public record Reservation(
         availableAfter,
         kind,
         committed,
-        0);
+        0,
+        null);
   }
 
   /** The units of this hold its channel's listing has already counted down. */
@@ -97,7 +100,8 @@ public record Reservation(
         availableAfter,
         HoldKind.STOCK,
         committed,
-        listedUnits);
+        listedUnits,
+        soldAt);
   }
 
   /** The same hold after {@code shipped} of its units were committed. */
@@ -112,6 +116,7 @@ public record Reservation(
         availableAfter,
         kind,
         committed + shipped,
-        listedUnits);
+        listedUnits,
+        soldAt);
   }
 }

@@ -95,24 +95,32 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   /** Units held on stock per channel id; empty for an undefined SKU. */
   public record HeldByChannel(Map<String, Long> units) implements CborSerializable {}
 
-  /** Read the levels and the units held per channel in one go, as a stock push needs them. */
-  public record GetStock(ActorRef<StockView> replyTo) implements Command {}
+  /**
+   * Read the levels and the units held per channel in one go, as a stock push needs them; with a
+   * channel and a time, also the units that channel's listing sold itself since then.
+   */
+  public record GetStock(String channelId, Instant listedAfter, ActorRef<StockView> replyTo)
+      implements Command {
+
+    public GetStock(ActorRef<StockView> replyTo) {
+      this(null, null, replyTo);
+    }
+  }
 
   /**
-   * The levels, the units held on stock per channel id, and the units of open holds each channel's
-   * listing already counted down (see {@link SkuRequest.Reserve}), read at one moment. {@code
-   * levels} is null when the SKU is not defined.
+   * The levels and the units held on stock per channel id, read at one moment, and {@code
+   * listedSince}: the units of open holds the asking channel's listing sold itself after the time
+   * it asked about (see {@link SkuRequest.Reserve}), 0 when it asked about none. {@code levels} is
+   * null when the SKU is not defined.
    */
-  public record StockView(
-      Levels levels, Map<String, Long> heldByChannel, Map<String, Long> listedByChannel)
+  public record StockView(Levels levels, Map<String, Long> heldByChannel, long listedSince)
       implements CborSerializable {
     public StockView {
       heldByChannel = Map.copyOf(heldByChannel);
-      listedByChannel = listedByChannel == null ? Map.of() : Map.copyOf(listedByChannel);
     }
 
     public StockView(Levels levels, Map<String, Long> heldByChannel) {
-      this(levels, heldByChannel, Map.of());
+      this(levels, heldByChannel, 0);
     }
   }
 
@@ -274,7 +282,9 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
                       new StockView(
                           ledger.isDefined() ? ledger.levels() : null,
                           ledger.heldByChannel(),
-                          ledger.listedByChannel()));
+                          get.channelId() == null || get.listedAfter() == null
+                              ? 0
+                              : ledger.listedSince(get.channelId(), get.listedAfter())));
               return Effect().none();
             })
         .onCommand(Flush.class, this::onFlush)

@@ -179,15 +179,18 @@ public final class SkuLedger {
   }
 
   /**
-   * Units of open holds, per channel id, that the channel's marketplace sold as this SKU's own
-   * listing and so already stopped showing. Holds of every kind count, since owed holds lower
-   * available too. Computed on demand, like {@link #heldByChannel}.
+   * Units of open holds of a channel that its marketplace sold as this SKU's own listing after
+   * {@code after} by its clock, and so stopped showing by itself. Holds of every kind count, since
+   * owed holds lower available too. Computed on demand, like {@link #heldByChannel}.
    */
-  public Map<String, Long> listedByChannel() {
-    Map<String, Long> listed = new java.util.TreeMap<>();
+  public long listedSince(String channelId, Instant after) {
+    long listed = 0;
     for (Reservation r : active.values()) {
-      if (r.channelId() != null && r.listedHeld() > 0) {
-        listed.merge(r.channelId(), r.listedHeld(), Long::sum);
+      if (channelId.equals(r.channelId())
+          && r.listedHeld() > 0
+          && r.soldAt() != null
+          && r.soldAt().isAfter(after)) {
+        listed += r.listedHeld();
       }
     }
     return listed;
@@ -509,7 +512,8 @@ public final class SkuLedger {
             Math.max(0, available - reserve.quantity()),
             kind,
             0,
-            reserve.listedUnits());
+            reserve.listedUnits(),
+            reserve.soldAt());
     return Decision.of(
         new ReservationsPlaced(List.of(reservation)),
         ledger -> new Done(ledger.levels(), reservation, true));

@@ -49,15 +49,17 @@ public sealed interface SkuRequest extends CborSerializable {
   /**
    * Hold units for an order or a cart; an optional expiry releases the hold by itself. {@code
    * listedUnits} is how many of the units the channel's marketplace sold as this SKU's own listing
-   * (not as part of a bundle): the marketplace has already taken them off what it shows, so a stock
-   * push need not tell it again. Only orders from a channel set it.
+   * (not as part of a bundle), and {@code soldAt} when, by the marketplace's clock: the marketplace
+   * took them off what it shows at that moment, so a stock push made before then need not tell it
+   * again. Only orders imported from a marketplace set them.
    */
   record Reserve(
       String reservationId,
       long quantity,
       String channelId,
       Long expiresInSeconds,
-      long listedUnits)
+      long listedUnits,
+      Instant soldAt)
       implements SkuRequest {
     public Reserve {
       require(quantity > 0, "quantity must be positive");
@@ -66,9 +68,9 @@ public sealed interface SkuRequest extends CborSerializable {
       require(listedUnits == 0 || channelId != null, "listed units need a channel");
     }
 
-    /** A hold that no marketplace listing has counted down yet. */
+    /** A hold that no marketplace listing has counted down. */
     public Reserve(String reservationId, long quantity, String channelId, Long expiresInSeconds) {
-      this(reservationId, quantity, channelId, expiresInSeconds, 0);
+      this(reservationId, quantity, channelId, expiresInSeconds, 0, null);
     }
   }
 

@@ -1117,30 +1117,36 @@ class SkuLedgerTest {
   }
 
   @Test
-  void countsPerChannelTheHeldUnitsItsListingAlreadyCountedDown() {
+  void countsTheUnitsAChannelsListingSoldItselfAfterAGivenTime() {
     defineWithStock(20);
+    Instant before = T0.minusSeconds(60);
     run(
         T0,
-        new Reserve("ord-1", 3, "tiktok", null, 3),
-        new Reserve("ord-2", 4, "tiktok", null, 1),
-        new Reserve("ord-3", 2, "rakuten", null, 0),
+        new Reserve("ord-1", 3, "tiktok", null, 3, T0.minusSeconds(10)),
+        new Reserve("ord-2", 4, "tiktok", null, 1, T0.minusSeconds(30)),
+        new Reserve("ord-3", 2, "rakuten", null, 2, T0.minusSeconds(10)),
+        new Reserve("ord-4", 2, "tiktok", null, 2, null),
         new Reserve("cart-1", 1, null, 60L));
-    assertThat(ledger.listedByChannel()).isEqualTo(Map.of("tiktok", 4L));
+    assertThat(ledger.listedSince("tiktok", before)).isEqualTo(4);
+    // Sold before the time asked about, or at an unknown time: not counted.
+    assertThat(ledger.listedSince("tiktok", T0.minusSeconds(20))).isEqualTo(3);
+    assertThat(ledger.listedSince("rakuten", before)).isEqualTo(2);
+    assertThat(ledger.listedSince("amazon", before)).isZero();
 
     // Shipping part of a hold leaves no more listed units held than the hold still has.
     runOne(new Commit("ord-1", 2L, "ship-1"));
-    assertThat(ledger.listedByChannel()).isEqualTo(Map.of("tiktok", 2L));
+    assertThat(ledger.listedSince("tiktok", before)).isEqualTo(2);
     runOne(new Release("ord-2"));
-    assertThat(ledger.listedByChannel()).isEqualTo(Map.of("tiktok", 1L));
+    assertThat(ledger.listedSince("tiktok", before)).isEqualTo(1);
   }
 
   @Test
   void listedUnitsMustBeWithinTheHoldAndBelongToAChannel() {
-    assertThatThrownBy(() -> new Reserve("r", 2, "tiktok", null, 3))
+    assertThatThrownBy(() -> new Reserve("r", 2, "tiktok", null, 3, T0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Reserve("r", 2, null, null, 1))
+    assertThatThrownBy(() -> new Reserve("r", 2, null, null, 1, T0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Reserve("r", 2, "tiktok", null, -1))
+    assertThatThrownBy(() -> new Reserve("r", 2, "tiktok", null, -1, T0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

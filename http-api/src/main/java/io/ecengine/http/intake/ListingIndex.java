@@ -20,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * shares an id, a line whose {@code sku} or {@code seller_sku} is one of the channel's listed SKU
  * codes is that SKU: merchants often use their own code as the marketplace's SKU.
  *
+ * <p>Ids are compared in canonical form: a Shopify GraphQL id ({@code gid://shopify/Variant/42})
+ * equals its number ({@code 42}), since listings may be entered either way and pulled orders carry
+ * GraphQL ids while webhooks carry numbers.
+ *
  * <p>Each channel's listings are read once and kept for {@code maxAgeNanos}; a listing change on
  * this node forgets them at once.
  */
@@ -55,7 +59,8 @@ public final class ListingIndex {
     line.ids()
         .forEach(
             (key, value) ->
-                candidates.addAll(index.skusByPair().getOrDefault(key + "=" + value, List.of())));
+                candidates.addAll(
+                    index.skusByPair().getOrDefault(key + "=" + canonical(value), List.of())));
     String best = null;
     int bestShared = 0;
     for (String candidate : candidates) {
@@ -67,7 +72,7 @@ public final class ListingIndex {
         if (value == null) {
           continue;
         }
-        if (value.equals(id.getValue())) {
+        if (canonical(value).equals(id.getValue())) {
           shared++;
         } else {
           contradicts = true;
@@ -93,6 +98,11 @@ public final class ListingIndex {
     return Optional.empty();
   }
 
+  /** The number of a Shopify GraphQL id, any other id as it is. */
+  static String canonical(String value) {
+    return value.startsWith("gid://") ? value.substring(value.lastIndexOf('/') + 1) : value;
+  }
+
   private Index index(String tenantId, String channelId) {
     String key = tenantId + "|" + channelId;
     Index cached = byChannel.get(key);
@@ -104,7 +114,11 @@ public final class ListingIndex {
     while (true) {
       List<ListingStore.Listing> page =
           listings.forChannel(tenantId, channelId, after, ListingStore.MAX_LIMIT);
-      page.forEach(l -> idsBySku.put(l.sku(), Map.copyOf(l.marketplaceIds())));
+      for (ListingStore.Listing listing : page) {
+        Map<String, String> canonicalIds = new HashMap<>();
+        listing.marketplaceIds().forEach((k, v) -> canonicalIds.put(k, canonical(v)));
+        idsBySku.put(listing.sku(), Map.copyOf(canonicalIds));
+      }
       if (page.size() < ListingStore.MAX_LIMIT) {
         break;
       }

@@ -102,6 +102,7 @@ public final class MarketplaceOrderIntake implements OrderIntake {
                                 prepared.lines(),
                                 details(order),
                                 prepared.shipBy(),
+                                order.placedAt(),
                                 replyTo),
                         askTimeout))
         .thenApply(

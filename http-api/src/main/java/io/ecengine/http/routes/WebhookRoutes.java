@@ -205,9 +205,21 @@ public final class WebhookRoutes {
       return CompletableFuture.completedFuture(null);
     }
     if (!event.get().needsFetch()) {
+      String orderId = event.get().channelOrderId();
       return intake
           .importOrder(verified.tenantId(), verified.channelId(), event.get().orderOrNull())
-          .thenApply(accepted -> null);
+          .thenApply(
+              accepted -> {
+                // The payload holds the stock at once but lacks ids a shipment report needs
+                // (Shopify's fulfillment orders): the channel reads the order through its rate
+                // limit, and the import of the read keeps those ids.
+                sharding
+                    .entityRefFor(
+                        ChannelEntity.TYPE_KEY,
+                        new ChannelKey(verified.tenantId(), verified.channelId()).entityId())
+                    .tell(new ChannelEntity.FetchOrders(List.of(orderId), null));
+                return null;
+              });
     }
     return sharding
         .entityRefFor(

@@ -87,15 +87,12 @@ final class YahooShoppingApi extends MarketplaceApi {
       throw new IllegalStateException("RSA is part of every JDK", e);
     }
     privateKeys.put(shopKey, keys.getPrivate());
-    String pem =
-        "-----BEGIN PUBLIC KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(keys.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----";
+    // Base64 DER on one line: the form a credential value can carry (PEM has line breaks).
+    String publicKey = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
     Map<String, String> credentials = new LinkedHashMap<>();
     credentials.put("access_token", randomHex(32));
     credentials.put("seller_id", shopKey);
-    credentials.put("public_key", pem);
+    credentials.put("public_key", publicKey);
     credentials.put("public_key_version", "1");
     return credentials;
   }
