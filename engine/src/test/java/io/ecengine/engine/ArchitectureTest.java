@@ -90,7 +90,14 @@ class ArchitectureTest {
             io.ecengine.engine.order.Order.class.getName(),
             io.ecengine.engine.order.Demand.class.getName(),
             io.ecengine.engine.order.ShippingSla.class.getName(),
-            io.ecengine.engine.order.OrderEvent.AllocationStarted.class.getName())
+            io.ecengine.engine.order.OrderEvent.AllocationStarted.class.getName(),
+            io.ecengine.engine.fulfillment.JapaneseAddress.class.getName(),
+            io.ecengine.engine.fulfillment.MergeRule.class.getName(),
+            io.ecengine.engine.fulfillment.ShipmentRules.class.getName(),
+            io.ecengine.engine.fulfillment.PickList.class.getName(),
+            io.ecengine.engine.fulfillment.YamatoB2.class.getName(),
+            io.ecengine.engine.fulfillment.SagawaEhiden.class.getName(),
+            io.ecengine.engine.fulfillment.ShiftJis.class.getName())
         .doesNotContain(SkuEntity.class.getName(), SkuEntity.Submit.class.getName());
   }
 

@@ -13,12 +13,14 @@ import io.ecengine.engine.order.WaitlistEntity;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.http.api.ApiHandler;
 import io.ecengine.http.api.Endpoint;
+import io.ecengine.http.fulfillment.Fulfillment;
 import io.ecengine.http.intake.ListingIndex;
 import io.ecengine.http.intake.MarketplaceOrderIntake;
 import io.ecengine.http.routes.CapacityRoutes;
 import io.ecengine.http.routes.ChannelRoutes;
 import io.ecengine.http.routes.OperationsRoutes;
 import io.ecengine.http.routes.OrderRoutes;
+import io.ecengine.http.routes.ShipmentRoutes;
 import io.ecengine.http.routes.SkuRoutes;
 import io.ecengine.http.routes.TenantRoutes;
 import io.ecengine.http.routes.WebhookRoutes;
@@ -28,6 +30,7 @@ import io.ecengine.persistence.ChannelSlas;
 import io.ecengine.persistence.ChannelStore;
 import io.ecengine.persistence.Database;
 import io.ecengine.persistence.DatabaseSettings;
+import io.ecengine.persistence.FulfillmentSettingsStore;
 import io.ecengine.persistence.JdbcChannelBackend;
 import io.ecengine.persistence.ListingStore;
 import io.ecengine.persistence.MarketplaceOrderStore;
@@ -35,6 +38,7 @@ import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
 import io.ecengine.persistence.PushLog;
 import io.ecengine.persistence.SecretBox;
+import io.ecengine.persistence.ShipmentStore;
 import io.ecengine.persistence.ShipmentWriteBacks;
 import io.ecengine.persistence.ShippingCapacityStore;
 import io.ecengine.persistence.SkuProjection;
@@ -222,6 +226,17 @@ public final class Server implements AutoCloseable {
                   channels,
                   blocking)
               .endpoints());
+      Fulfillment fulfillment =
+          new Fulfillment(
+              system,
+              askTimeout,
+              new ShipmentStore(database.dataSource()),
+              new FulfillmentSettingsStore(database.dataSource()),
+              blocking,
+              metrics,
+              java.time.Clock.systemUTC());
+      fulfillment.start(system, config.getDuration("ec.fulfillment.poll-interval"));
+      endpoints.addAll(new ShipmentRoutes(fulfillment, json, blocking).endpoints());
       ApiHandler handler =
           new ApiHandler(
               endpoints,

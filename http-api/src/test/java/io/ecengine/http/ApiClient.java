@@ -69,6 +69,35 @@ final class ApiClient {
     return send(json(builder(path), "PUT", body));
   }
 
+  Response patch(String path, Object body) {
+    return send(json(builder(path), "PATCH", body));
+  }
+
+  /** A response whose body is kept as bytes (files in other encodings than UTF-8). */
+  record Download(int status, byte[] body, HttpResponse<byte[]> raw) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  /** Sends a request and keeps the answer's bytes as they came. */
+  Download download(String method, String path, String contentType, byte[] body) {
+    HttpRequest.Builder b =
+        builder(path).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Download(r.statusCode(), r.body(), r);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sends a raw body, for malformed-input tests. */
   Response raw(String method, String path, String contentType, byte[] body) {
     HttpRequest.Builder b =

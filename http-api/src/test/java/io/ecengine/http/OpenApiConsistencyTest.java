@@ -72,6 +72,9 @@ class OpenApiConsistencyTest {
     values.put("{channelId}", "doc-channel");
     values.put("{incomingId}", "doc-incoming");
     values.put("{marketplace}", "shopify");
+    values.put("{shipmentId}", "S0000000000000AA");
+    values.put("{waveId}", "doc-wave");
+    values.put("{carrier}", "yamato");
     for (String route : documented()) {
       String method = route.substring(0, route.indexOf(' '));
       String path = route.substring(route.indexOf(' ') + 1);

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** An immutable picture of an order, as replies and the API show it. */
+/**
+ * An immutable picture of an order, as replies and the API show it. {@code components} says what
+ * one unit of each line SKU is made of (bundles), as the allocation resolved it; empty before.
+ */
 public record OrderView(
     String orderId,
     String channelId,
@@ -22,7 +25,8 @@ public record OrderView(
     Map<String, Long> returned,
     List<Order.Shipment> shipments,
     List<Order.Return> returns,
-    List<Order.StatusChange> history)
+    List<Order.StatusChange> history,
+    Map<String, Map<String, Long>> components)
     implements CborSerializable {
 
   static OrderView of(Order order) {
@@ -42,6 +46,7 @@ public record OrderView(
         Map.copyOf(order.returned()),
         List.copyOf(order.shipments().values()),
         List.copyOf(order.returns().values()),
-        List.copyOf(order.history()));
+        List.copyOf(order.history()),
+        Map.copyOf(order.components()));
   }
 }

@@ -309,8 +309,11 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
     if (reply.body() != null) {
       if (reply.contentType() != null) {
         ContentType type = ContentTypes.parse(reply.contentType());
-        response =
-            response.withEntity(type, ((String) reply.body()).getBytes(StandardCharsets.UTF_8));
+        byte[] bytes =
+            reply.body() instanceof byte[] raw
+                ? raw
+                : ((String) reply.body()).getBytes(StandardCharsets.UTF_8);
+        response = response.withEntity(type, bytes);
       } else {
         response = response.withEntity(ContentTypes.APPLICATION_JSON, write(reply.body()));
       }

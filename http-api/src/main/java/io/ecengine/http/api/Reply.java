@@ -3,8 +3,8 @@ package io.ecengine.http.api;
 import java.util.Map;
 
 /**
- * What a handler answers: a status, a body (serialized as JSON unless it is raw text) and extra
- * headers.
+ * What a handler answers: a status, a body (serialized as JSON unless it is raw text or bytes) and
+ * extra headers.
  */
 public record Reply(int status, Object body, String contentType, Map<String, String> headers) {
 
@@ -22,6 +22,12 @@ public record Reply(int status, Object body, String contentType, Map<String, Str
 
   public static Reply text(int status, String body, String contentType) {
     return new Reply(status, body, contentType, Map.of());
+  }
+
+  /** Bytes sent as they are, such as a file in another encoding than UTF-8. */
+  public static Reply bytes(
+      int status, byte[] body, String contentType, Map<String, String> headers) {
+    return new Reply(status, body, contentType, Map.copyOf(headers));
   }
 
   public static Reply noContent() {
