@@ -12,8 +12,10 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +37,7 @@ class ChannelSyncTest {
   private static final Map<String, Long> shown = new ConcurrentHashMap<>();
   private static final AtomicInteger throttleNext = new AtomicInteger();
   private static final AtomicInteger calls = new AtomicInteger();
+  private static final Map<String, List<Long>> pushed = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws IOException {
@@ -68,6 +71,7 @@ class ChannelSyncTest {
       JsonNode body = JSON.readTree(request);
       long quantity = body.path("patches").get(0).path("value").get(0).path("quantity").asLong();
       shown.put(sku, quantity);
+      pushed.computeIfAbsent(sku, k -> new CopyOnWriteArrayList<>()).add(quantity);
       status = 200;
       answer = "{\"sku\":\"" + sku + "\",\"status\":\"ACCEPTED\",\"issues\":[]}";
     }
@@ -144,5 +148,76 @@ class ChannelSyncTest {
     awaitShown("T-CAP", 7);
     JsonNode sync = shop.get("/v1/channels/amazon-throttled/sync").json();
     assertThat(sync.get("throttledCalls").asLong()).isPositive();
+  }
+
+  @Test
+  void leavesTheMarketplacesOwnSalesToItAndPushesWhatOthersSold() {
+    for (String sku : List.of("LAMP", "BULB")) {
+      shop.put("/v1/skus/" + sku, Map.of("name", sku));
+      shop.post(
+          "/v1/skus/" + sku + "/adjustments",
+          Map.of("adjustmentId", "in-1", "delta", 10, "reason", "receipt"));
+    }
+    shop.put(
+        "/v1/channels/amazon-own",
+        Map.of("marketplace", "amazon", "baseUrl", baseUrl(), "credentials", AMAZON));
+    shop.put(
+        "/v1/channels/amazon-own/listings/LAMP", Map.of("ids", Map.of("seller_sku", "O-LAMP")));
+    shop.put(
+        "/v1/channels/amazon-own/listings/BULB", Map.of("ids", Map.of("seller_sku", "O-BULB")));
+    awaitShown("O-LAMP", 10);
+    awaitShown("O-BULB", 10);
+
+    // Amazon sold 2 lamps and already shows 8; the order reaching the engine is no news to it.
+    shown.put("O-LAMP", 8L);
+    assertThat(
+            shop.post(
+                    "/v1/orders",
+                    Map.of(
+                        "channelId",
+                        "amazon-own",
+                        "channelOrderId",
+                        "503-0000001",
+                        "lines",
+                        List.of(Map.of("sku", "LAMP", "quantity", 2))))
+                .json()
+                .get("status")
+                .asText())
+        .isEqualTo("ALLOCATED");
+    // A later change of another SKU on the same channel: once it is shown, the lamp's change has
+    // been looked at too.
+    shop.post(
+        "/v1/skus/BULB/adjustments",
+        Map.of("adjustmentId", "in-2", "delta", 1, "reason", "receipt"));
+    awaitShown("O-BULB", 11);
+    assertThat(pushed.get("O-LAMP")).containsExactly(10L);
+
+    // A lamp sold elsewhere is news: Amazon is told 7.
+    shop.post(
+        "/v1/orders",
+        Map.of(
+            "channelId",
+            "web",
+            "channelOrderId",
+            "w-1",
+            "lines",
+            List.of(Map.of("sku", "LAMP", "quantity", 1))));
+    awaitShown("O-LAMP", 7);
+    assertThat(pushed.get("O-LAMP")).containsExactly(10L, 7L);
+
+    // Two lamps sold on Amazon inside a set: the lamp's own listing did not count them down.
+    shop.put(
+        "/v1/skus/LAMP-SET",
+        Map.of("name", "Two lamps", "components", List.of(Map.of("sku", "LAMP", "quantity", 2))));
+    shop.post(
+        "/v1/orders",
+        Map.of(
+            "channelId",
+            "amazon-own",
+            "channelOrderId",
+            "503-0000002",
+            "lines",
+            List.of(Map.of("sku", "LAMP-SET", "quantity", 1))));
+    awaitShown("O-LAMP", 5);
   }
 }

@@ -229,8 +229,15 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     INSTANCE
   }
 
-  /** What a push needs of one SKU: its levels (null when undefined) and its holds per channel. */
-  private record Stock(Levels levels, Map<String, Long> heldByChannel, List<String> components) {}
+  /**
+   * What a push needs of one SKU: its levels (null when undefined), its holds per channel, and the
+   * units of those holds each channel's listing already counted down.
+   */
+  private record Stock(
+      Levels levels,
+      Map<String, Long> heldByChannel,
+      Map<String, Long> listedByChannel,
+      List<String> components) {}
 
   private static final Object TICK = "tick";
   private static final Object RECONCILE = "reconcile";
@@ -254,6 +261,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private TokenBucket bucket;
   private final PushQueue queue;
   private final Map<String, Long> lastSent = new HashMap<>();
+  // Per SKU, the units of open holds this channel's listing had counted down when the quantity in
+  // lastSent was read (see shownNow); for the call in flight, the same count at its read.
+  private final Map<String, Long> listedAtSend = new HashMap<>();
+  private final Map<String, Long> listedInFlight = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Map<String, Set<String>> bundlesByComponent = new HashMap<>();
   private boolean reading;
@@ -531,12 +542,35 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         bundlesByComponent.computeIfAbsent(component, c -> new HashSet<>()).add(sku);
       }
       if (setup.listings().containsKey(sku)) {
-        queue.offer(sku, sellable(sku, stock), lastSent.getOrDefault(sku, -1L), now);
+        queue.offer(sku, sellable(sku, stock), shownNow(sku, stock), now);
       }
     }
     readDirty();
     trySend();
     return this;
+  }
+
+  /**
+   * What the marketplace shows of a SKU now, as far as the engine can tell: the quantity it last
+   * accepted, less the units it has since sold itself on the SKU's own listing (orders from this
+   * channel, whose holds the SKU counts as listed). Pushing those decreases would tell it nothing,
+   * and a push can do harm: it overwrites the marketplace's own count, so a push that crosses one
+   * of its sales puts the sold unit back on show. Leaving them out is what keeps a channel with a
+   * dedicated quota from ever selling beyond it: the marketplace counts its own sales down, and the
+   * engine only speaks when something else changed. -1 when nothing was ever accepted.
+   *
+   * <p>Holds closed since the push (shipped, released) lower the count without any sale; they count
+   * as no sale, so the engine pushes rather than assumes. After a restart the first read is the
+   * baseline.
+   */
+  private long shownNow(String sku, Stock stock) {
+    long sent = lastSent.getOrDefault(sku, -1L);
+    if (sent < 0) {
+      return -1;
+    }
+    long listed = stock.listedByChannel().getOrDefault(key.channelId(), 0L);
+    Long atSend = listedAtSend.putIfAbsent(sku, listed);
+    return atSend == null ? sent : Math.max(0, sent - Math.max(0, listed - atSend));
   }
 
   private long sellable(String sku, Stock stock) {
@@ -586,7 +620,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
               Levels levels = view.levels();
               if (levels == null || levels.components().isEmpty()) {
                 return CompletableFuture.completedFuture(
-                    new Stock(levels, view.heldByChannel(), List.of()));
+                    new Stock(levels, view.heldByChannel(), view.listedByChannel(), List.of()));
               }
               List<String> components =
                   levels.components().stream().map(c -> c.sku()).distinct().toList();
@@ -604,8 +638,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                         long sets = Levels.bundleAvailable(levels.components(), available);
                         // Limitation: holds on a bundle's components are not counted against
                         // a channel's quota on the bundle; a quota on a bundle acts as a cap.
+                        // Limitation: a bundle's own listing is not credited with its sales
+                        // (its holds are on the components), so every bundle sale is pushed.
                         return new Stock(
-                            new Levels(levels.name(), 0, 0, 0, sets), Map.of(), components);
+                            new Levels(levels.name(), 0, 0, 0, sets),
+                            Map.of(),
+                            Map.of(),
+                            components);
                       });
             });
   }
@@ -721,11 +760,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       long quantity = sellable(pending.sku(), stock);
       PushQueue.Pending fresh =
           new PushQueue.Pending(pending.sku(), quantity, pending.previouslySent(), pending.since());
-      if (quantity == lastSent.getOrDefault(pending.sku(), -1L)) {
+      if (quantity == shownNow(pending.sku(), stock)) {
         unchanged.add(fresh);
         continue;
       }
       flying.put(pending.sku(), fresh);
+      listedInFlight.put(pending.sku(), stock.listedByChannel().getOrDefault(key.channelId(), 0L));
       pushes.add(new StockPush(pending.sku(), ids, quantity));
     }
     queue.markSent(unchanged);
@@ -860,6 +900,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       }
       done.add(pending);
       lastSent.put(sku, pending.quantity());
+      Long listed = listedInFlight.remove(sku);
+      if (listed != null) {
+        listedAtSend.put(sku, listed);
+      } else {
+        listedAtSend.remove(sku);
+      }
       quantities.put(sku, pending.quantity());
       alone.remove(sku);
       rejections.remove(sku);

@@ -708,8 +708,19 @@ public final class OrderEntity
         .demand()
         .forEach(
             (sku, units) ->
-                requests.put(sku, new SkuRequest.Reserve(reservationId, units, channelId, null)));
+                requests.put(
+                    sku,
+                    new SkuRequest.Reserve(
+                        reservationId, units, channelId, null, listedUnits(order, sku, units))));
     return skus.submitAll(tenantId, requests);
+  }
+
+  /**
+   * The units of a SKU's demand that the order's lines name directly, not through a bundle: the
+   * marketplace counted those down on the SKU's own listing when it sold them.
+   */
+  private static long listedUnits(Order order, String sku, long units) {
+    return Math.min(units, order.ordered().getOrDefault(sku, 0L));
   }
 
   /** Releases the current attempt's hold on every SKU; a SKU without one is already released. */
@@ -776,7 +787,8 @@ public final class OrderEntity
                         order.currentReservationId(),
                         order.demand().get(sku),
                         order.placed().channelId(),
-                        null));
+                        null,
+                        listedUnits(order, sku, order.demand().get(sku))));
               }
             });
     return skus.submitAll(tenantId, requests)

@@ -7,7 +7,8 @@ import java.util.Objects;
  * A hold on units of one SKU. {@code quantity} is what the hold still holds or is owed; {@code
  * committed} is what partial commits have shipped from it so far, so the two together are what was
  * asked for. {@code availableAfter} is the available quantity right after the hold was placed, kept
- * so that a retried request is answered like the first one.
+ * so that a retried request is answered like the first one. {@code listedUnits} is how many units
+ * the channel's marketplace sold as this SKU's own listing (see {@link SkuRequest.Reserve}).
  */
 public record Reservation(
     String reservationId,
@@ -18,11 +19,42 @@ public record Reservation(
     Instant expiresAt,
     long availableAfter,
     HoldKind kind,
-    long committed) {
+    long committed,
+    long listedUnits) {
 
   public Reservation {
-    // Holds stored before hold kinds existed were all on stock.
+    // Holds stored before hold kinds existed were all on stock; holds stored before listed units
+    // existed read as 0, which only makes stock pushes tell the marketplace what it knows.
     kind = kind == null ? HoldKind.STOCK : kind;
+  }
+
+  /** A hold with nothing counted down by a listing. */
+  public Reservation(
+      String reservationId,
+      long quantity,
+      String channelId,
+      Long expiresInSeconds,
+      Instant placedAt,
+      Instant expiresAt,
+      long availableAfter,
+      HoldKind kind,
+      long committed) {
+    this(
+        reservationId,
+        quantity,
+        channelId,
+        expiresInSeconds,
+        placedAt,
+        expiresAt,
+        availableAfter,
+        kind,
+        committed,
+        0);
+  }
+
+  /** The units of this hold its channel's listing has already counted down. */
+  public long listedHeld() {
+    return Math.min(listedUnits, quantity);
   }
 
   /** A hold on stock with nothing shipped yet. */
@@ -64,7 +96,8 @@ public record Reservation(
         expiresAt,
         availableAfter,
         HoldKind.STOCK,
-        committed);
+        committed,
+        listedUnits);
   }
 
   /** The same hold after {@code shipped} of its units were committed. */
@@ -78,6 +111,7 @@ public record Reservation(
         expiresAt,
         availableAfter,
         kind,
-        committed + shipped);
+        committed + shipped,
+        listedUnits);
   }
 }

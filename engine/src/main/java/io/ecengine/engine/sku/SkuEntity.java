@@ -99,13 +99,20 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   public record GetStock(ActorRef<StockView> replyTo) implements Command {}
 
   /**
-   * The levels and the units held on stock per channel id, read at one moment. {@code levels} is
-   * null when the SKU is not defined.
+   * The levels, the units held on stock per channel id, and the units of open holds each channel's
+   * listing already counted down (see {@link SkuRequest.Reserve}), read at one moment. {@code
+   * levels} is null when the SKU is not defined.
    */
-  public record StockView(Levels levels, Map<String, Long> heldByChannel)
+  public record StockView(
+      Levels levels, Map<String, Long> heldByChannel, Map<String, Long> listedByChannel)
       implements CborSerializable {
     public StockView {
       heldByChannel = Map.copyOf(heldByChannel);
+      listedByChannel = listedByChannel == null ? Map.of() : Map.copyOf(listedByChannel);
+    }
+
+    public StockView(Levels levels, Map<String, Long> heldByChannel) {
+      this(levels, heldByChannel, Map.of());
     }
   }
 
@@ -265,7 +272,9 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
               get.replyTo()
                   .tell(
                       new StockView(
-                          ledger.isDefined() ? ledger.levels() : null, ledger.heldByChannel()));
+                          ledger.isDefined() ? ledger.levels() : null,
+                          ledger.heldByChannel(),
+                          ledger.listedByChannel()));
               return Effect().none();
             })
         .onCommand(Flush.class, this::onFlush)

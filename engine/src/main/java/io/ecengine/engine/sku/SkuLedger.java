@@ -178,6 +178,21 @@ public final class SkuLedger {
     return held;
   }
 
+  /**
+   * Units of open holds, per channel id, that the channel's marketplace sold as this SKU's own
+   * listing and so already stopped showing. Holds of every kind count, since owed holds lower
+   * available too. Computed on demand, like {@link #heldByChannel}.
+   */
+  public Map<String, Long> listedByChannel() {
+    Map<String, Long> listed = new java.util.TreeMap<>();
+    for (Reservation r : active.values()) {
+      if (r.channelId() != null && r.listedHeld() > 0) {
+        listed.merge(r.channelId(), r.listedHeld(), Long::sum);
+      }
+    }
+    return listed;
+  }
+
   private long incomingUnits() {
     return incoming.values().stream().mapToLong(Incoming::quantity).sum();
   }
@@ -493,7 +508,8 @@ public final class SkuLedger {
             expiresAt,
             Math.max(0, available - reserve.quantity()),
             kind,
-            0);
+            0,
+            reserve.listedUnits());
     return Decision.of(
         new ReservationsPlaced(List.of(reservation)),
         ledger -> new Done(ledger.levels(), reservation, true));

@@ -46,12 +46,29 @@ public sealed interface SkuRequest extends CborSerializable {
     }
   }
 
-  /** Hold units for an order or a cart; an optional expiry releases the hold by itself. */
-  record Reserve(String reservationId, long quantity, String channelId, Long expiresInSeconds)
+  /**
+   * Hold units for an order or a cart; an optional expiry releases the hold by itself. {@code
+   * listedUnits} is how many of the units the channel's marketplace sold as this SKU's own listing
+   * (not as part of a bundle): the marketplace has already taken them off what it shows, so a stock
+   * push need not tell it again. Only orders from a channel set it.
+   */
+  record Reserve(
+      String reservationId,
+      long quantity,
+      String channelId,
+      Long expiresInSeconds,
+      long listedUnits)
       implements SkuRequest {
     public Reserve {
       require(quantity > 0, "quantity must be positive");
       require(expiresInSeconds == null || expiresInSeconds > 0, "expiry must be positive");
+      require(listedUnits >= 0 && listedUnits <= quantity, "listed units must be within quantity");
+      require(listedUnits == 0 || channelId != null, "listed units need a channel");
+    }
+
+    /** A hold that no marketplace listing has counted down yet. */
+    public Reserve(String reservationId, long quantity, String channelId, Long expiresInSeconds) {
+      this(reservationId, quantity, channelId, expiresInSeconds, 0);
     }
   }
 

@@ -1115,4 +1115,32 @@ class SkuLedgerTest {
         restored.decideAll(List.of(reserve("r-2", 2)), T0).outcomes().get(0),
         Rejection.INSUFFICIENT_STOCK);
   }
+
+  @Test
+  void countsPerChannelTheHeldUnitsItsListingAlreadyCountedDown() {
+    defineWithStock(20);
+    run(
+        T0,
+        new Reserve("ord-1", 3, "tiktok", null, 3),
+        new Reserve("ord-2", 4, "tiktok", null, 1),
+        new Reserve("ord-3", 2, "rakuten", null, 0),
+        new Reserve("cart-1", 1, null, 60L));
+    assertThat(ledger.listedByChannel()).isEqualTo(Map.of("tiktok", 4L));
+
+    // Shipping part of a hold leaves no more listed units held than the hold still has.
+    runOne(new Commit("ord-1", 2L, "ship-1"));
+    assertThat(ledger.listedByChannel()).isEqualTo(Map.of("tiktok", 2L));
+    runOne(new Release("ord-2"));
+    assertThat(ledger.listedByChannel()).isEqualTo(Map.of("tiktok", 1L));
+  }
+
+  @Test
+  void listedUnitsMustBeWithinTheHoldAndBelongToAChannel() {
+    assertThatThrownBy(() -> new Reserve("r", 2, "tiktok", null, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Reserve("r", 2, null, null, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Reserve("r", 2, "tiktok", null, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
