@@ -211,6 +211,9 @@ public final class ConsoleFeed {
     streams.decrementAndGet();
   }
 
+  // Limitation: the feed polls the read side and the entities every tick instead of being told
+  // of changes, so a change shows within about a tick (plus the projections' lag for read-side
+  // figures), and a stream is authorised only when it opens (until max-stream-age).
   private void tick() {
     for (Map.Entry<String, Hub> entry : hubs.entrySet()) {
       Hub hub = entry.getValue();
