@@ -96,13 +96,19 @@ public final class ReportRoutes {
         .orElse(false);
   }
 
-  /** An instant, or a date taken as the start of that day in UTC. */
+  /** Both databases store these years, and a default period can be added to either end. */
+  private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+  private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
+
+  /** An instant, or a date taken as the start of that day in UTC, from 1970 to 9998. */
   static Instant time(String field, String text) {
+    Instant at;
     try {
-      return Instant.parse(text);
+      at = Instant.parse(text);
     } catch (DateTimeParseException notAnInstant) {
       try {
-        return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        at = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
       } catch (DateTimeParseException | ArithmeticException e) {
         throw JsonBody.invalid(
             "'"
@@ -110,6 +116,10 @@ public final class ReportRoutes {
                 + "' must be an instant like 2026-12-24T09:00:00Z or a date like 2026-12-24.");
       }
     }
+    if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+      throw JsonBody.invalid("'" + field + "' must lie between the years 1970 and 9998.");
+    }
+    return at;
   }
 
   static Map<String, Object> view(Report r) {
