@@ -5,26 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.ConfigFactory;
+import io.ecengine.engine.channel.marketplace.Marketplace;
 import io.ecengine.http.Server;
+import io.ecengine.loadtest.simulator.MarketplaceSimulator;
+import io.ecengine.loadtest.simulator.SimShop;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -62,7 +59,7 @@ class ConsoleBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static Server server;
-  private static AmazonStandIn marketplace;
+  private static MarketplaceSimulator simulator;
   private static String key;
 
   @BeforeAll
@@ -77,7 +74,7 @@ class ConsoleBrowserTest {
           "chromium or chromedriver is not installed (apt-get install chromium chromium-driver)");
     }
     Files.createDirectories(SCREENSHOTS);
-    marketplace = AmazonStandIn.start();
+    simulator = MarketplaceSimulator.start();
     server =
         Server.start(
             ConfigFactory.parseMap(
@@ -111,8 +108,8 @@ class ConsoleBrowserTest {
     if (server != null) {
       server.close();
     }
-    if (marketplace != null) {
-      marketplace.stop();
+    if (simulator != null) {
+      simulator.close();
     }
   }
 
@@ -121,7 +118,11 @@ class ConsoleBrowserTest {
   void operatorSeesStockLiveAndPausesAChannel(int width) throws Exception {
     String sku = "TEE-" + width;
     String channel = "amazon-" + width;
-    String sellerSku = "A-TEE-" + width;
+    // The Amazon shop of the simulator lists the T-shirt; the channel is set up with what the
+    // shop accepts, as an operator would.
+    SimShop shop = simulator.shop(Marketplace.AMAZON, "shop-" + width + ".example");
+    String listing = "AMZ-TEE-" + width;
+    shop.list(listing, 0);
     call("PUT", "/v1/skus/" + sku, key, Map.of("name", "Live T-shirt"));
     call(
         "POST",
@@ -134,30 +135,29 @@ class ConsoleBrowserTest {
         key,
         Map.of(
             "marketplace",
-            "amazon",
+            Marketplace.AMAZON.id(),
             "baseUrl",
-            marketplace.baseUrl(),
+            shop.baseUrl(),
             "credentials",
-            AmazonStandIn.CREDENTIALS));
+            shop.credentials()));
     call(
         "PUT",
         "/v1/channels/" + channel + "/listings/" + sku,
         key,
-        Map.of("ids", Map.of("seller_sku", sellerSku)));
+        Map.of("ids", shop.listingIds(listing)));
+    // An order from the shop's own web store: one unit fewer for Amazon to show.
     call(
         "POST",
         "/v1/orders",
         key,
         Map.of(
             "channelId",
-            channel,
+            "web-store",
             "channelOrderId",
             "ORD-" + width,
             "lines",
             List.of(Map.of("sku", sku, "quantity", 1))));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> assertThat(marketplace.shown(sellerSku)).isEqualTo(9L));
+    awaitShown(shop, listing, 9);
 
     ChromeDriver driver = browser(width);
     try {
@@ -196,9 +196,7 @@ class ConsoleBrowserTest {
           ExpectedConditions.textToBePresentInElementLocated(
               By.id("history-title"), "Event history"));
       assertThat(driver.findElement(By.id("main")).getText()).contains("On hand +5");
-      await()
-          .atMost(WAIT)
-          .untilAsserted(() -> assertThat(marketplace.shown(sellerSku)).isEqualTo(14L));
+      awaitShown(shop, listing, 14);
       screenshot(driver, "sku-" + width);
 
       // Pause selling (受注停止) with the button, confirm, and the marketplace is sent 0.
@@ -211,7 +209,7 @@ class ConsoleBrowserTest {
       driver.findElement(By.id("confirm-ok")).click();
       wait.until(
           ExpectedConditions.textToBePresentInElementLocated(By.id("channel-selling"), "Paused"));
-      await().atMost(WAIT).untilAsserted(() -> assertThat(marketplace.shown(sellerSku)).isZero());
+      awaitShown(shop, listing, 0);
       wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-push='" + sku + "']"), "0"));
       screenshot(driver, "channel-" + width);
 
@@ -279,6 +277,10 @@ class ConsoleBrowserTest {
     return driver;
   }
 
+  private static void awaitShown(SimShop shop, String listing, long units) {
+    await().atMost(WAIT).untilAsserted(() -> assertThat(shop.shown(listing)).hasValue(units));
+  }
+
   private static void screenshot(WebDriver driver, String name) throws IOException {
     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     Files.write(SCREENSHOTS.resolve(name + ".png"), png);
@@ -300,58 +302,5 @@ class ConsoleBrowserTest {
         .as(method + " " + path + ": " + response.body())
         .isLessThan(300);
     return JSON.readTree(response.body());
-  }
-
-  /**
-   * A real HTTP endpoint speaking the Amazon Listings Items PATCH the engine sends, which records
-   * the quantity last shown for each seller SKU.
-   */
-  // Limitation: the marketplace simulator of the loadtest module is not on this branch yet, so
-  // the test checks the pushed quantities against this stand-in instead.
-  static final class AmazonStandIn {
-    static final Map<String, String> CREDENTIALS =
-        Map.of("access_token", "Atza|browser", "seller_id", "S1", "marketplace_id", "M1");
-
-    private final HttpServer http;
-    private final Map<String, Long> shown = new ConcurrentHashMap<>();
-
-    private AmazonStandIn(HttpServer http) {
-      this.http = http;
-    }
-
-    static AmazonStandIn start() throws IOException {
-      HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      AmazonStandIn standIn = new AmazonStandIn(http);
-      http.createContext("/amazon", standIn::patch);
-      http.start();
-      return standIn;
-    }
-
-    String baseUrl() {
-      return "http://127.0.0.1:" + http.getAddress().getPort() + "/amazon";
-    }
-
-    Long shown(String sellerSku) {
-      return shown.get(sellerSku);
-    }
-
-    private void patch(HttpExchange exchange) throws IOException {
-      String path = exchange.getRequestURI().getRawPath();
-      String sku =
-          URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
-      JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-      shown.put(sku, body.path("patches").get(0).path("value").get(0).path("quantity").asLong());
-      byte[] answer =
-          ("{\"sku\":\"" + sku + "\",\"status\":\"ACCEPTED\",\"issues\":[]}")
-              .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
-    }
-
-    void stop() {
-      http.stop(0);
-    }
   }
 }
