@@ -100,6 +100,7 @@ public final class StockToChannelsAdapter implements StockListener {
 
   /** Forgets the tenant's channel list, after a channel was created or deleted. */
   public void invalidate(String tenantId) {
+    loading.remove(tenantId);
     channelsByTenant.remove(tenantId);
   }
 
@@ -114,16 +115,25 @@ public final class StockToChannelsAdapter implements StockListener {
   private CompletableFuture<List<String>> refresh(String tenantId) {
     return loading.computeIfAbsent(
         tenantId,
-        t ->
-            CompletableFuture.supplyAsync(() -> backend.channelIds(t), blocking)
-                .whenComplete(
-                    (ids, error) -> {
-                      loading.remove(t);
-                      if (error != null) {
-                        log.warn("Could not read the channels of tenant {}", t, error);
-                      } else {
+        t -> {
+          CompletableFuture<List<String>> load = new CompletableFuture<>();
+          CompletableFuture.supplyAsync(() -> backend.channelIds(t), blocking)
+              .whenComplete(
+                  (ids, error) -> {
+                    // A read that an invalidation overtook may predate the new channel: it answers
+                    // the callers that waited for it, but is not cached for the next ones.
+                    boolean current = loading.remove(t, load);
+                    if (error != null) {
+                      log.warn("Could not read the channels of tenant {}", t, error);
+                      load.completeExceptionally(error);
+                    } else {
+                      if (current) {
                         channelsByTenant.put(t, new Cached(List.copyOf(ids), System.nanoTime()));
                       }
-                    }));
+                      load.complete(ids);
+                    }
+                  });
+          return load;
+        });
   }
 }
