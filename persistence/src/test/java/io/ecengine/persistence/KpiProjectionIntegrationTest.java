@@ -139,27 +139,30 @@ class KpiProjectionIntegrationTest {
         assertThat(kpis.report("acme", hours(48), hours(96)).oversold().orders()).isZero();
         assertThat(kpis.report("other", T0, hours(48)).unitsSold()).isEmpty();
 
-        // Stock moves are stamped with their journal time: now.
-        Instant from = started.minus(Duration.ofHours(1));
-        Instant to = Instant.now().plus(Duration.ofHours(1));
+        // Stock moves are stamped with their journal time: now. A period entirely after them sees
+        // 7 on hand all along (10 received, 2 shipped, 1 damaged) and nothing shipped; once it
+        // does, every move has been projected.
+        Instant later = Instant.now().plus(Duration.ofHours(2));
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(
-                () ->
-                    assertThat(kpis.report("acme", from, to).inventoryTurnover().skus())
-                        .extracting(KpiStore.SkuTurnover::unitsShipped)
-                        .containsExactly(2L));
+                () -> {
+                  KpiStore.Turnover after =
+                      kpis.report("acme", later, later.plus(Duration.ofDays(1)))
+                          .inventoryTurnover();
+                  assertThat(after.averageOnHand()).isEqualTo(7.0);
+                  assertThat(after.turnover()).isEqualTo(0.0);
+                });
+        Instant from = started.minus(Duration.ofHours(1));
+        Instant to = Instant.now().plus(Duration.ofHours(1));
         KpiStore.Turnover turnover = kpis.report("acme", from, to).inventoryTurnover();
-        // On hand went 0 → 10 → 8 → 7 within a couple of seconds of a two-hour period, so its
-        // average is well under 10 and above 0.
+        assertThat(turnover.skus())
+            .extracting(KpiStore.SkuTurnover::unitsShipped)
+            .containsExactly(2L);
+        // On hand went 0 → 10 → 8 → 7 within a few seconds of a two-hour period, so its average
+        // is well under 10 and above 0.
         assertThat(turnover.averageOnHand()).isBetween(0.0, 10.0);
         assertThat(turnover.turnover()).isCloseTo(2 / turnover.averageOnHand(), within(1e-9));
-        // A period entirely after the moves sees 7 on hand all along and nothing shipped.
-        Instant later = Instant.now().plus(Duration.ofHours(2));
-        KpiStore.Turnover after =
-            kpis.report("acme", later, later.plus(Duration.ofDays(1))).inventoryTurnover();
-        assertThat(after.averageOnHand()).isEqualTo(7.0);
-        assertThat(after.turnover()).isEqualTo(0.0);
 
         OverviewStore overview = new OverviewStore(db.dataSource());
         assertThat(overview.ordersPerMinute("acme", from))
