@@ -18,9 +18,14 @@ import io.ecengine.http.intake.ListingIndex;
 import io.ecengine.http.intake.MarketplaceOrderIntake;
 import io.ecengine.http.routes.CapacityRoutes;
 import io.ecengine.http.routes.ChannelRoutes;
+import io.ecengine.http.routes.ConsoleAssets;
+import io.ecengine.http.routes.ConsoleFeed;
+import io.ecengine.http.routes.ConsoleRoutes;
 import io.ecengine.http.routes.OperationsRoutes;
 import io.ecengine.http.routes.OrderRoutes;
+import io.ecengine.http.routes.ReportRoutes;
 import io.ecengine.http.routes.ShipmentRoutes;
+import io.ecengine.http.routes.SkuHistoryRoutes;
 import io.ecengine.http.routes.SkuRoutes;
 import io.ecengine.http.routes.TenantRoutes;
 import io.ecengine.http.routes.WebhookRoutes;
@@ -32,10 +37,14 @@ import io.ecengine.persistence.Database;
 import io.ecengine.persistence.DatabaseSettings;
 import io.ecengine.persistence.FulfillmentSettingsStore;
 import io.ecengine.persistence.JdbcChannelBackend;
+import io.ecengine.persistence.JournalHistory;
+import io.ecengine.persistence.KpiProjections;
+import io.ecengine.persistence.KpiStore;
 import io.ecengine.persistence.ListingStore;
 import io.ecengine.persistence.MarketplaceOrderStore;
 import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
+import io.ecengine.persistence.OverviewStore;
 import io.ecengine.persistence.PushLog;
 import io.ecengine.persistence.SecretBox;
 import io.ecengine.persistence.ShipmentStore;
@@ -161,6 +170,7 @@ public final class Server implements AutoCloseable {
           blocking);
       SkuProjection.init(system, database);
       OrderProjection.init(system, database);
+      KpiProjections.init(system, database);
       ChannelFeedProjection.init(system, database, channelFeed, askTimeout);
       wakeChannels(system, channelBackend, blocking);
       ObjectMapper json =
@@ -237,6 +247,25 @@ public final class Server implements AutoCloseable {
               java.time.Clock.systemUTC());
       fulfillment.start(system, config.getDuration("ec.fulfillment.poll-interval"));
       endpoints.addAll(new ShipmentRoutes(fulfillment, json, blocking).endpoints());
+      endpoints.addAll(new ConsoleAssets().endpoints());
+      endpoints.addAll(
+          new SkuHistoryRoutes(system, new JournalHistory(database.dataSource()), json, blocking)
+              .endpoints());
+      endpoints.addAll(new ReportRoutes(new KpiStore(database.dataSource()), blocking).endpoints());
+      ConsoleFeed consoleFeed =
+          new ConsoleFeed(
+              ConsoleFeed.Settings.fromConfig(config.getConfig("ec.console")),
+              new OverviewStore(database.dataSource()),
+              channels,
+              ClusterSharding.get(system),
+              askTimeout,
+              skuRoutes::currentView,
+              json,
+              blocking,
+              Materializer.matFromSystem(system),
+              metrics);
+      consoleFeed.start(system);
+      endpoints.addAll(new ConsoleRoutes(consoleFeed).endpoints());
       ApiHandler handler =
           new ApiHandler(
               endpoints,

@@ -100,6 +100,7 @@ public final class StockToChannelsAdapter implements StockListener {
 
   /** Forgets the tenant's channel list, after a channel was created or deleted. */
   public void invalidate(String tenantId) {
+    loading.remove(tenantId);
     channelsByTenant.remove(tenantId);
   }
 
@@ -123,15 +124,16 @@ public final class StockToChannelsAdapter implements StockListener {
     CompletableFuture.supplyAsync(() -> backend.channelIds(tenantId), blocking)
         .whenComplete(
             (ids, error) -> {
+              // A read that an invalidation overtook may predate a new channel: it answers the
+              // callers that waited for it, but is not cached for the next ones.
+              boolean current = loading.remove(tenantId, mine);
               if (error != null) {
                 log.warn("Could not read the channels of tenant {}", tenantId, error);
-              } else {
-                channelsByTenant.put(tenantId, new Cached(List.copyOf(ids), System.nanoTime()));
-              }
-              loading.remove(tenantId, mine);
-              if (error != null) {
                 mine.completeExceptionally(error);
               } else {
+                if (current) {
+                  channelsByTenant.put(tenantId, new Cached(List.copyOf(ids), System.nanoTime()));
+                }
                 mine.complete(ids);
               }
             });

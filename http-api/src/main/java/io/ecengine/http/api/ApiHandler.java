@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -177,9 +178,7 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
                                 routed.params(),
                                 query(request),
                                 body,
-                                routed.endpoint().access() == Access.WEBHOOK
-                                    ? headers(request)
-                                    : Map.of())))
+                                headers(request))))
         .thenCompose(call -> routed.endpoint().handler().handle(call))
         .thenApply(reply -> response(reply));
   }
@@ -306,14 +305,18 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
 
   private HttpResponse response(Reply reply) {
     HttpResponse response = HttpResponse.create().withStatus(reply.status());
-    if (reply.body() != null) {
+    if (reply.body() instanceof Reply.Stream stream) {
+      // Streamed (Server-Sent Events): chunked, so each event reaches the client as it is made.
+      response =
+          response.withEntity(
+              HttpEntities.create(ContentTypes.parse(reply.contentType()), stream.source()));
+    } else if (reply.body() instanceof byte[] bytes) {
+      response = response.withEntity(ContentTypes.parse(reply.contentType()), bytes);
+    } else if (reply.body() != null) {
       if (reply.contentType() != null) {
         ContentType type = ContentTypes.parse(reply.contentType());
-        byte[] bytes =
-            reply.body() instanceof byte[] raw
-                ? raw
-                : ((String) reply.body()).getBytes(StandardCharsets.UTF_8);
-        response = response.withEntity(type, bytes);
+        response =
+            response.withEntity(type, ((String) reply.body()).getBytes(StandardCharsets.UTF_8));
       } else {
         response = response.withEntity(ContentTypes.APPLICATION_JSON, write(reply.body()));
       }

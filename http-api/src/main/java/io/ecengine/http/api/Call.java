@@ -13,7 +13,7 @@ public record Call(
     byte[] body,
     Map<String, List<String>> headers) {
 
-  /** A call without headers: only webhook endpoints are given them. */
+  /** A call without headers, as tests and internal callers make them. */
   public Call(
       Principal principal,
       String path,
@@ -25,6 +25,16 @@ public record Call(
 
   public String param(String name) {
     return pathParams.get(name);
+  }
+
+  /** The first value of a request header (names are case-insensitive), if sent. */
+  public Optional<String> header(String name) {
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+        return Optional.of(header.getValue().get(0));
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<String> queryParam(String name) {

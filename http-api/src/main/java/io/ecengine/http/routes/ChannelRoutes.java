@@ -670,6 +670,18 @@ public final class ChannelRoutes {
                                         c.channelId(),
                                         new ChannelRules(perSku, null),
                                         new ChannelRules(defaults, null))));
+                            v.put(
+                                "amount",
+                                ruleAmount(
+                                    Sellable.ruleFor(
+                                        c.channelId(),
+                                        new ChannelRules(perSku, null),
+                                        new ChannelRules(defaults, null))));
+                            v.put(
+                                "ruleSource",
+                                perSku.containsKey(c.channelId())
+                                    ? "sku"
+                                    : defaults.containsKey(c.channelId()) ? "default" : "none");
                             v.put("sellable", q.quantity());
                             v.put("explanation", q.explanation());
                             return v;

@@ -200,6 +200,26 @@ public final class SkuRoutes {
             });
   }
 
+  /** The view of a SKU as {@code GET /v1/skus/{sku}} shows it, for the console's live feed. */
+  public CompletionStage<Map<String, Object>> currentView(String tenantId, String sku) {
+    return sharding
+        .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, sku).entityId())
+        .<SkuOutcome>ask(SkuEntity.Get::new, askTimeout)
+        .thenCompose(
+            outcome -> {
+              if (!(outcome instanceof Done done)) {
+                throw new ApiException(problem((Rejected) outcome));
+              }
+              return bundleAvailable(tenantId, done.levels())
+                  .thenApply(
+                      effective -> {
+                        Map<String, Object> view = skuView(sku, done.levels());
+                        view.put("available", effective.available());
+                        return view;
+                      });
+            });
+  }
+
   private CompletionStage<Reply> adjust(Call call) {
     JsonBody body = JsonBody.parse(json, call.body(), Set.of("adjustmentId", "delta", "reason"));
     String adjustmentId = Ids.check("adjustmentId", body.requiredText("adjustmentId"));
