@@ -131,6 +131,7 @@ public final class Server implements AutoCloseable {
       ClusterLifecycle lifecycle = ClusterLifecycle.start(system, config, fence);
       Config http = config.getConfig("ec.http");
       Duration askTimeout = http.getDuration("ask-timeout");
+      Duration resendAfter = http.getDuration("resend-after");
       Executor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("ec.blocking-dispatcher"));
       Config channelConfig = config.getConfig("ec.channels");
@@ -162,7 +163,12 @@ public final class Server implements AutoCloseable {
           system,
           SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")),
           new StockToOrdersAdapter(system, waitlists).andThen(channelFeed));
-      OrderEntity.init(system, askTimeout, config.getDuration("ec.order.idle-timeout"));
+      // The saga's calls to SKUs and waitlists are retried with the same ids; a short attempt lets
+      // a call that was dropped while its shard moved go again well within the caller's wait.
+      OrderEntity.init(
+          system,
+          resendAfter.isZero() ? askTimeout : resendAfter,
+          config.getDuration("ec.order.idle-timeout"));
       WaitlistEntity.init(system, askTimeout);
       ChannelEntity.init(
           system,
@@ -205,6 +211,7 @@ public final class Server implements AutoCloseable {
           new SkuRoutes(
               ClusterSharding.get(system),
               askTimeout,
+              resendAfter,
               json,
               new SkuSummaries(database.dataSource()),
               blocking);
@@ -244,6 +251,7 @@ public final class Server implements AutoCloseable {
           new OrderRoutes(
                   ClusterSharding.get(system),
                   askTimeout,
+                  resendAfter,
                   json,
                   new OrderSummaries(database.dataSource()),
                   slas,
