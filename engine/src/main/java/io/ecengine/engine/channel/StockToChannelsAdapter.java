@@ -112,18 +112,30 @@ public final class StockToChannelsAdapter implements StockListener {
   }
 
   private CompletableFuture<List<String>> refresh(String tenantId) {
-    return loading.computeIfAbsent(
-        tenantId,
-        t ->
-            CompletableFuture.supplyAsync(() -> backend.channelIds(t), blocking)
-                .whenComplete(
-                    (ids, error) -> {
-                      loading.remove(t);
-                      if (error != null) {
-                        log.warn("Could not read the channels of tenant {}", t, error);
-                      } else {
-                        channelsByTenant.put(t, new Cached(List.copyOf(ids), System.nanoTime()));
-                      }
-                    }));
+    // Not computeIfAbsent: a read that finishes at once would run the completion below, which
+    // removes the entry, inside computeIfAbsent, and ConcurrentHashMap refuses that.
+    CompletableFuture<List<String>> started = new CompletableFuture<>();
+    CompletableFuture<List<String>> running = loading.putIfAbsent(tenantId, started);
+    if (running != null) {
+      return running;
+    }
+    CompletableFuture<List<String>> read;
+    try {
+      read = CompletableFuture.supplyAsync(() -> backend.channelIds(tenantId), blocking);
+    } catch (RuntimeException refused) {
+      read = CompletableFuture.failedFuture(refused);
+    }
+    read.whenComplete(
+        (ids, error) -> {
+          loading.remove(tenantId, started);
+          if (error != null) {
+            log.warn("Could not read the channels of tenant {}", tenantId, error);
+            started.completeExceptionally(error);
+          } else {
+            channelsByTenant.put(tenantId, new Cached(List.copyOf(ids), System.nanoTime()));
+            started.complete(ids);
+          }
+        });
+    return started;
   }
 }
