@@ -178,17 +178,20 @@ final class ClusterLifecycle {
       if (entry.isEmpty()) {
         continue;
       }
-      if (entry.contains("://")) {
-        seeds.add(AddressFromURIString.parse(entry));
-        continue;
+      String uri = entry.contains("://") ? entry : "pekko://" + systemName + "@" + entry;
+      Address address;
+      try {
+        address = AddressFromURIString.parse(uri);
+      } catch (Exception malformed) {
+        // Scala throws MalformedURLException without declaring it.
+        address = null;
       }
-      int colon = entry.lastIndexOf(':');
-      String host = colon > 0 ? entry.substring(0, colon) : "";
-      String port = colon > 0 ? entry.substring(colon + 1) : "";
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+      if (address == null
+          || address.getHost().isEmpty()
+          || address.getHost().get().isEmpty()
+          || address.getPort().isEmpty()
+          || address.getPort().get() < 1
+          || address.getPort().get() > 65535) {
         throw new IllegalArgumentException(
             "Seed node '"
                 + entry
@@ -196,7 +199,7 @@ final class ClusterLifecycle {
                 + systemName
                 + "@host:port");
       }
-      seeds.add(new Address("pekko", systemName, host, Integer.parseInt(port)));
+      seeds.add(address);
     }
     return List.copyOf(seeds);
   }
