@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point of the benchmarks: {@code ./mvnw -q -pl loadtest -am install -DskipTests && ./mvnw -q
  * -pl loadtest exec:java -Dexec.args="hot-sku"}. Settings come from system properties
- * (ec.bench.clients, ec.bench.seconds, ec.bench.db-url, ec.bench.db-user).
+ * (ec.bench.clients, ec.bench.seconds, ec.bench.db-url, ec.bench.db-user). The scenario {@code
+ * cluster-faults} runs the long versions of the fault scenarios (see {@link
+ * ClusterFaultsBenchmark}).
  */
 public final class Benchmarks {
 
@@ -25,8 +27,12 @@ public final class Benchmarks {
               + " will be far too slow. Run through exec:exec, which sets the flag.");
     }
     String scenario = args.length == 0 ? "hot-sku" : args[0];
+    if (scenario.equals("cluster-faults")) {
+      System.exit(ClusterFaultsBenchmark.run() ? 0 : 1);
+    }
     if (!scenario.equals("hot-sku")) {
-      throw new IllegalArgumentException("Unknown scenario " + scenario + "; try hot-sku");
+      throw new IllegalArgumentException(
+          "Unknown scenario " + scenario + "; try hot-sku or cluster-faults");
     }
     HotSkuScenario.Settings settings =
         new HotSkuScenario.Settings(

@@ -32,7 +32,7 @@ class ClusterFaultsTest {
         nodes,
         24,
         stock,
-        new Traffic.Settings(8, 2, 20, Duration.ofSeconds(8)),
+        new Traffic.Settings(8, 2, 15, Duration.ofSeconds(8)),
         Duration.ofSeconds(6),
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),

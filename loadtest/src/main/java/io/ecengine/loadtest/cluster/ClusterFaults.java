@@ -161,11 +161,13 @@ public final class ClusterFaults {
         run.line(
             "injected: pg_ctl stop -m immediate after %d s of load; the server stays down for %d s",
             settings.before().toSeconds(), settings.outage().toSeconds());
-        Poll.pause(remaining(settings.outage(), stoppedAt));
+        // Readiness is asked half-way through the outage, so that the asking does not lengthen it.
+        Poll.pause(remaining(settings.outage().dividedBy(2), stoppedAt));
         boolean anyReady = false;
         for (int i = 0; i < cluster.size(); i++) {
           anyReady |= cluster.ready(i);
         }
+        Poll.pause(remaining(settings.outage(), stoppedAt));
         Traffic.Window down = traffic.newWindow("database back");
         run.line(down.toString());
         run.line(
