@@ -156,6 +156,8 @@ final class ClusterLifecycle {
         });
   }
 
+  // Limitation: seed nodes are static; Pekko Management (discovery through the Kubernetes API) does
+  // not resolve with Pekko 1.7.0 here. A new cluster forms only once the first seed node runs.
   private static void join(ActorSystem<?> system, Config config) {
     Cluster cluster = Cluster.get(system);
     List<Address> seeds = seedNodes(config.getString("ec.cluster.seed-nodes"), system.name());

@@ -327,6 +327,8 @@ public final class Server implements AutoCloseable {
     return generated;
   }
 
+  // Limitation: with the database down every node is unready, so a Kubernetes Service has no
+  // endpoints and clients get refused connections rather than 503 problems.
   private static boolean ready(ActorSystem<Void> system, Database database) {
     if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       return false;

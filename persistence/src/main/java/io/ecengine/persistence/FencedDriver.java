@@ -159,6 +159,9 @@ public final class FencedDriver implements Driver {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       if (method.getName().startsWith("execute")) {
+        // Limitation: a statement whose check passed just before the JVM froze is still sent when
+        // it wakes. Inside a transaction its commit is checked (and PostgreSQL aborts the idle
+        // transaction meanwhile); a lone auto-commit statement of the read side is not.
         fence.check();
       }
       return call(target, method, args);

@@ -21,6 +21,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class ResendingAsk {
 
+  // Limitation: only the HTTP routes and the order saga send again; fire-and-forget messages
+  // (stock notifications to channels and waitlists) rely on reconciliation and retry timers.
+
   private ResendingAsk() {}
 
   /**

@@ -416,6 +416,14 @@ public final class ClusterFaults {
     Audit.Outcome audit = Audit.run(traffic, db.url(), db.user(), db.password());
     audit.lines().forEach(run::line);
     audit.failures().forEach(f -> run.fail("%s", f));
+    Traffic.Window whole = traffic.whole();
+    run.line(
+        "checked: %d answers in the whole run, %d of them neither success, sold out nor 503"
+            + " (a 500 or another error)",
+        whole.total(), whole.count(Traffic.Result.UNEXPECTED));
+    if (whole.count(Traffic.Result.UNEXPECTED) > 0) {
+      run.fail("unexpected answers: %s", whole.unexpectedSamples());
+    }
   }
 
   /** The test SKUs whose shards run on node {@code index}. */

@@ -164,6 +164,7 @@ public final class Traffic implements AutoCloseable {
   private final AtomicReference<Window> window =
       new AtomicReference<>(new Window("load before the fault"));
   private final Queue<Pending> unresolved = new ConcurrentLinkedQueue<>();
+  private final Window whole = new Window("whole run");
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger roundRobin = new AtomicInteger();
@@ -250,6 +251,11 @@ public final class Traffic implements AutoCloseable {
 
   public Books books() {
     return books;
+  }
+
+  /** Every exchange since the traffic was set up. */
+  public Window whole() {
+    return whole;
   }
 
   /** Starts counting into a new window and returns the one that ends. */
@@ -465,6 +471,9 @@ public final class Traffic implements AutoCloseable {
     return Collections.unmodifiableMap(firstAnswer);
   }
 
+  // Limitation: clients follow readiness like a load balancer. One that ignores it and opens new
+  // connections to a stopping node can meet a reset when the port closes, for connections the
+  // kernel had queued but the server never accepted.
   private int pick(IntPredicate allowed) {
     int size = ready.length();
     int start = Math.floorMod(roundRobin.getAndIncrement(), size);
@@ -523,12 +532,9 @@ public final class Traffic implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    window
-        .get()
-        .record(
-            answer.result(),
-            answer.latencyNanos(),
-            method + " " + path + " -> " + answer.status() + " " + answer.body());
+    String detail = method + " " + path + " -> " + answer.status() + " " + answer.body();
+    window.get().record(answer.result(), answer.latencyNanos(), detail);
+    whole.record(answer.result(), answer.latencyNanos(), detail);
     return answer;
   }
 
