@@ -71,6 +71,7 @@ public final class Traffic implements AutoCloseable {
     private final String name;
     private final Map<Result, LongAdder> counts = new EnumMap<>(Result.class);
     private final AtomicLong maxLatencyNanos = new AtomicLong();
+    private final AtomicLong maxOrderLatencyNanos = new AtomicLong();
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
 
     Window(String name) {
@@ -83,6 +84,9 @@ public final class Traffic implements AutoCloseable {
     void record(Result result, long latencyNanos, String detail) {
       counts.get(result).increment();
       maxLatencyNanos.accumulateAndGet(latencyNanos, Math::max);
+      if (detail.startsWith("POST /v1/orders")) {
+        maxOrderLatencyNanos.accumulateAndGet(latencyNanos, Math::max);
+      }
       if (result == Result.UNEXPECTED && unexpected.size() < 20) {
         unexpected.add(detail);
       }
@@ -113,7 +117,8 @@ public final class Traffic implements AutoCloseable {
       return String.format(
           Locale.ROOT,
           "%s: %d requests: %d acknowledged, %d sold out (409), %d answered 503, %d refused"
-              + " connections, %d timed out, %d broken connections, %d unexpected; slowest %d ms",
+              + " connections, %d timed out, %d broken connections, %d unexpected; slowest %d ms"
+              + " (slowest order placement %d ms)",
           name,
           total(),
           count(Result.ACKED),
@@ -123,7 +128,8 @@ public final class Traffic implements AutoCloseable {
           count(Result.TIMED_OUT),
           count(Result.BROKEN),
           count(Result.UNEXPECTED),
-          maxLatency().toMillis());
+          maxLatency().toMillis(),
+          Duration.ofNanos(maxOrderLatencyNanos.get()).toMillis());
     }
   }
 
