@@ -167,6 +167,9 @@ public final class OrderEntity
 
   private static final Duration STEP_RETRY = Duration.ofSeconds(3);
 
+  /** How long a step in flight may delay the hand-over of its order (see onStop). */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final SkuCallAdapter skus;
@@ -447,14 +450,17 @@ public final class OrderEntity
 
   /**
    * Sharding stops the order to hand its shard to another node (or after passivation). A step in
-   * flight is finished first, so that its callers and the requests stashed behind it are answered
-   * here instead of waiting for the order to recover elsewhere and redo the step.
+   * flight gets {@link #STOP_GRACE} to finish, so that its callers and the requests stashed behind
+   * it are answered here instead of waiting for the order to recover elsewhere and redo the step. A
+   * step that takes longer (its SKUs may be moving too) is left to the node that takes over: the
+   * second Stop, from the timer, stops the order whatever it is doing.
    */
   private Effect<OrderEvent, Order> onStop(Order order, Stop stop) {
-    if (inFlight == null) {
+    if (inFlight == null || stopping) {
       return Effect().stop();
     }
     stopping = true;
+    timers.startSingleTimer(Stop.INSTANCE, STOP_GRACE);
     return Effect().none();
   }
 

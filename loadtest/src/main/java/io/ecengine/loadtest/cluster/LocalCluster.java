@@ -98,7 +98,7 @@ public final class LocalCluster implements AutoCloseable {
     env.put("EC_DB_POOL_SIZE", Integer.toString(settings.poolSize()));
     env.put("EC_ADMIN_KEY", ADMIN_KEY);
     env.put("EC_SECRETS_KEY", secretsKey);
-    env.put("EC_SHUTDOWN_DRAIN", "2s");
+    env.put("EC_SHUTDOWN_DRAIN", "3s");
     env.putAll(settings.env());
     starts[index]++;
     String name = "node" + (index + 1);
