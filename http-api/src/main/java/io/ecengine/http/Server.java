@@ -18,6 +18,7 @@ import io.ecengine.http.intake.ListingIndex;
 import io.ecengine.http.intake.MarketplaceOrderIntake;
 import io.ecengine.http.routes.CapacityRoutes;
 import io.ecengine.http.routes.ChannelRoutes;
+import io.ecengine.http.routes.ClusterRoutes;
 import io.ecengine.http.routes.ConsoleAssets;
 import io.ecengine.http.routes.ConsoleFeed;
 import io.ecengine.http.routes.ConsoleRoutes;
@@ -54,6 +55,7 @@ import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.TenantStore;
 import io.ecengine.persistence.WebhookDeliveries;
+import io.ecengine.persistence.WriteFence;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -68,6 +70,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -76,9 +79,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -110,24 +114,37 @@ public final class Server implements AutoCloseable {
   public static Server start(Config overrides) {
     Config base = overrides.withFallback(ConfigFactory.load()).resolve();
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(base);
-    Database database = Database.create(dbSettings);
+    WriteFence fence =
+        WriteFence.open(
+            base.getDuration("ec.cluster.pause-fence"),
+            base.getDuration("ec.cluster.idle-in-transaction-timeout"));
+    Database database =
+        Database.create(dbSettings, fence, base.getDuration("ec.db.connection-timeout"));
     try {
       database.migrate();
-      Config config = dbSettings.pekkoOverlay().withFallback(base).resolve();
-      return start(config, database);
+      Config config = dbSettings.pekkoOverlay(fence).withFallback(base).resolve();
+      return start(config, database, fence);
     } catch (RuntimeException e) {
       database.close();
+      fence.release();
       throw e;
     }
   }
 
-  private static Server start(Config config, Database database) {
+  private static Server start(Config config, Database database, WriteFence fence) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ec-engine", config);
-    system.getWhenTerminated().thenRun(database::close);
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () -> {
+              database.close();
+              fence.release();
+            });
     try {
-      joinCluster(system, config);
+      ClusterLifecycle lifecycle = ClusterLifecycle.start(system, config, fence);
       Config http = config.getConfig("ec.http");
       Duration askTimeout = http.getDuration("ask-timeout");
+      Duration resendAfter = http.getDuration("resend-after");
       Executor blocking =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("ec.blocking-dispatcher"));
       Config channelConfig = config.getConfig("ec.channels");
@@ -159,7 +176,12 @@ public final class Server implements AutoCloseable {
           system,
           SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")),
           new StockToOrdersAdapter(system, waitlists).andThen(channelFeed));
-      OrderEntity.init(system, askTimeout, config.getDuration("ec.order.idle-timeout"));
+      // The saga's calls to SKUs and waitlists are retried with the same ids; a short attempt lets
+      // a call that was dropped while its shard moved go again well within the caller's wait.
+      OrderEntity.init(
+          system,
+          resendAfter.isZero() ? askTimeout : resendAfter,
+          config.getDuration("ec.order.idle-timeout"));
       WaitlistEntity.init(system, askTimeout);
       ChannelEntity.init(
           system,
@@ -185,12 +207,25 @@ public final class Server implements AutoCloseable {
       TenantStore tenants = new TenantStore(database.dataSource());
       List<Endpoint> endpoints = new ArrayList<>();
       endpoints.addAll(
-          new OperationsRoutes(() -> ready(system, database), metrics, blocking).endpoints());
+          new OperationsRoutes(
+                  () -> !lifecycle.draining() && ready(system, database), metrics, blocking)
+              .endpoints());
+      endpoints.addAll(
+          new ClusterRoutes(
+                  system,
+                  List.of(
+                      SkuEntity.TYPE_KEY,
+                      OrderEntity.TYPE_KEY,
+                      WaitlistEntity.TYPE_KEY,
+                      ChannelEntity.TYPE_KEY),
+                  askTimeout)
+              .endpoints());
       endpoints.addAll(new TenantRoutes(tenants, json, blocking).endpoints());
       SkuRoutes skuRoutes =
           new SkuRoutes(
               ClusterSharding.get(system),
               askTimeout,
+              resendAfter,
               json,
               new SkuSummaries(database.dataSource()),
               blocking);
@@ -230,6 +265,7 @@ public final class Server implements AutoCloseable {
           new OrderRoutes(
                   ClusterSharding.get(system),
                   askTimeout,
+                  resendAfter,
                   json,
                   new OrderSummaries(database.dataSource()),
                   slas,
@@ -278,13 +314,19 @@ public final class Server implements AutoCloseable {
               http.getInt("max-in-flight"),
               metrics);
 
+      // Every response passes the lifecycle, which asks clients to reconnect elsewhere while the
+      // node drains.
+      org.apache.pekko.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> serve =
+          request -> handler.apply(request).thenApply(lifecycle::decorate);
       ServerBinding binding =
           Http.get(system)
               .newServerAt(http.getString("interface"), http.getInt("port"))
-              .bind(handler::apply)
+              .bind(serve)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      // Unbinds in service-unbind, then lets accepted requests finish (service-requests-done).
+      binding.addToCoordinatedShutdown(
+          config.getDuration("ec.cluster.shutdown.requests-deadline"), system);
       log.info("ec-engine listening on {}", binding.localAddress());
       return new Server(system, binding, adminKey, handler);
     } catch (Exception e) {
@@ -316,13 +358,6 @@ public final class Server implements AutoCloseable {
             });
   }
 
-  private static void joinCluster(ActorSystem<Void> system, Config config) {
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
-  }
-
   private static String adminKey(Config http) {
     String configured = http.getString("admin-key");
     if (!configured.isBlank()) {
@@ -336,6 +371,8 @@ public final class Server implements AutoCloseable {
     return generated;
   }
 
+  // Limitation: with the database down every node is unready, so a Kubernetes Service has no
+  // endpoints and clients get refused connections rather than 503 problems.
   private static boolean ready(ActorSystem<Void> system, Database database) {
     if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       return false;

@@ -40,7 +40,9 @@ final class TestNode {
                         "pekko.coordinated-shutdown.exit-jvm",
                         "off",
                         "pekko.cluster.jmx.multi-mbeans-in-same-jvm",
-                        "on")));
+                        "on",
+                        "ec.cluster.shutdown.drain",
+                        "0s")));
     return Server.start(config);
   }
 }

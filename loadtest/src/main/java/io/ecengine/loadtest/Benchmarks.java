@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of the benchmarks: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl loadtest
- * exec:exec -Dbench.scenario=hot-sku} (or {@code live-burst}). Settings come from system properties
- * (ec.bench.clients, ec.bench.seconds, ec.bench.db-url, ec.bench.db-user).
+ * exec:exec -Dbench.scenario=hot-sku} (or {@code live-burst}, or {@code cluster-faults} for the
+ * long versions of the fault scenarios, see {@link ClusterFaultsBenchmark}). Settings come from
+ * system properties (ec.bench.clients, ec.bench.seconds, ec.bench.db-url, ec.bench.db-user).
  */
 public final class Benchmarks {
 
@@ -28,9 +29,10 @@ public final class Benchmarks {
     switch (scenario) {
       case "hot-sku" -> hotSku();
       case "live-burst" -> liveBurst();
+      case "cluster-faults" -> System.exit(ClusterFaultsBenchmark.run() ? 0 : 1);
       default ->
           throw new IllegalArgumentException(
-              "Unknown scenario " + scenario + "; try hot-sku or live-burst");
+              "Unknown scenario " + scenario + "; try hot-sku, live-burst or cluster-faults");
     }
   }
 

@@ -90,7 +90,9 @@ public final class HotSkuScenario {
                     "pekko.remote.artery.canonical.port",
                     0,
                     "pekko.coordinated-shutdown.exit-jvm",
-                    "off")));
+                    "off",
+                    "ec.cluster.shutdown.drain",
+                    "0s")));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + server.port();
     List<LoadResult> phases = new ArrayList<>();

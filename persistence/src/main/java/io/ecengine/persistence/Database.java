@@ -2,6 +2,7 @@ package io.ecengine.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -28,11 +29,29 @@ public final class Database implements AutoCloseable {
   /** Opens the pool; connections are made eagerly, so an unreachable database fails here. */
   public static Database create(DatabaseSettings settings) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("ec-application");
     config.setJdbcUrl(settings.url());
+    config.setDriverClassName(settings.vendor().driverClassName());
+    return create(settings, config);
+  }
+
+  /**
+   * Opens the pool with every connection going through {@code fence}. A caller waits at most {@code
+   * connectionTimeout} for a connection: while the database is down, requests that need it fail
+   * within that time (and are answered 503) instead of hanging for Hikari's default 30 s.
+   */
+  public static Database create(
+      DatabaseSettings settings, WriteFence fence, Duration connectionTimeout) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(fence.wrap(settings.url()));
+    config.setDriverClassName(FencedDriver.class.getName());
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    return create(settings, config);
+  }
+
+  private static Database create(DatabaseSettings settings, HikariConfig config) {
+    config.setPoolName("ec-application");
     config.setUsername(settings.user());
     config.setPassword(settings.password());
-    config.setDriverClassName(settings.vendor().driverClassName());
     config.setMaximumPoolSize(settings.poolSize());
     return new Database(settings, new HikariDataSource(config));
   }
@@ -72,6 +91,32 @@ public final class Database implements AutoCloseable {
             : result.initialSchemaVersion,
         result.migrationsExecuted);
     return result;
+  }
+
+  /**
+   * True when {@code failure} (or one of its causes) says the database cannot be reached right now:
+   * no connection within the pool's timeout, a connection refused or broken (SQLState class 08),
+   * the server shutting down or starting (57P01-57P03), too many connections (53300), or this
+   * node's write fence. Such a request is worth retrying later; anything else is a real error.
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.sql.SQLRecoverableException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   @Override

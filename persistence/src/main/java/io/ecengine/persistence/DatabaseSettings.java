@@ -63,6 +63,15 @@ public record DatabaseSettings(String url, String user, String password, int poo
    * settings.pekkoOverlay().withFallback(ConfigFactory.load())}.
    */
   public Config pekkoOverlay() {
+    return pekkoOverlay(url, vendor().driverClassName());
+  }
+
+  /** The same overlay with every journal connection going through {@code fence}. */
+  public Config pekkoOverlay(WriteFence fence) {
+    return pekkoOverlay(fence.wrap(url), FencedDriver.class.getName());
+  }
+
+  private Config pekkoOverlay(String jdbcUrl, String driver) {
     Vendor vendor = vendor();
     String shared = "pekko-persistence-jdbc.shared-databases.default";
     Map<String, Object> values = new LinkedHashMap<>();
@@ -77,10 +86,10 @@ public record DatabaseSettings(String url, String user, String password, int poo
     values.put(shared + ".profile", vendor.slickProfile());
     values.put(shared + ".db.connectionPool", "HikariCP");
     values.put(shared + ".db.poolName", "pekko-persistence-jdbc");
-    values.put(shared + ".db.url", url);
+    values.put(shared + ".db.url", jdbcUrl);
     values.put(shared + ".db.user", user);
     values.put(shared + ".db.password", password);
-    values.put(shared + ".db.driver", vendor.driverClassName());
+    values.put(shared + ".db.driver", driver);
     // Slick runs every action on one of numThreads threads, each holding a connection; fewer
     // connections than threads would let threads block each other.
     values.put(shared + ".db.numThreads", poolSize);

@@ -121,22 +121,27 @@ public final class StockToChannelsAdapter implements StockListener {
     if (running != null) {
       return running;
     }
-    CompletableFuture.supplyAsync(() -> backend.channelIds(tenantId), blocking)
-        .whenComplete(
-            (ids, error) -> {
-              // A read that an invalidation overtook may predate a new channel: it answers the
-              // callers that waited for it, but is not cached for the next ones.
-              boolean current = loading.remove(tenantId, mine);
-              if (error != null) {
-                log.warn("Could not read the channels of tenant {}", tenantId, error);
-                mine.completeExceptionally(error);
-              } else {
-                if (current) {
-                  channelsByTenant.put(tenantId, new Cached(List.copyOf(ids), System.nanoTime()));
-                }
-                mine.complete(ids);
-              }
-            });
+    CompletableFuture<List<String>> read;
+    try {
+      read = CompletableFuture.supplyAsync(() -> backend.channelIds(tenantId), blocking);
+    } catch (RuntimeException refused) {
+      read = CompletableFuture.failedFuture(refused);
+    }
+    read.whenComplete(
+        (ids, error) -> {
+          // A read that an invalidation overtook may predate a new channel: it answers the
+          // callers that waited for it, but is not cached for the next ones.
+          boolean current = loading.remove(tenantId, mine);
+          if (error != null) {
+            log.warn("Could not read the channels of tenant {}", tenantId, error);
+            mine.completeExceptionally(error);
+          } else {
+            if (current) {
+              channelsByTenant.put(tenantId, new Cached(List.copyOf(ids), System.nanoTime()));
+            }
+            mine.complete(ids);
+          }
+        });
     return mine;
   }
 }

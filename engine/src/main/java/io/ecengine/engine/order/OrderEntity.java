@@ -184,6 +184,9 @@ public final class OrderEntity
 
   private static final Duration STEP_RETRY = Duration.ofSeconds(3);
 
+  /** How long a step in flight may delay the hand-over of its order (see onStop). */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final SkuCallAdapter skus;
@@ -203,6 +206,9 @@ public final class OrderEntity
   private final List<Waiter> waitingForStep = new ArrayList<>();
   private final List<ActorRef<RetryResult>> waitingForRetry = new ArrayList<>();
   private Step inFlight;
+
+  /** Sharding asked this order to stop while a step ran; it stops once the step has settled. */
+  private boolean stopping;
 
   /** Counts recoveries, so a step result from before a restart is recognised as stale. */
   private int incarnation;
@@ -291,7 +297,7 @@ public final class OrderEntity
         .onCommand(StepFinished.class, this::onStepFinished)
         .onCommand(Resume.class, (order, resume) -> onResume(order))
         .onCommand(Idle.class, this::onIdle)
-        .onCommand(Stop.class, (order, stop) -> Effect().stop())
+        .onCommand(Stop.class, this::onStop)
         .build();
   }
 
@@ -460,6 +466,22 @@ public final class OrderEntity
         .thenRun(this::afterOwedChange);
   }
 
+  /**
+   * Sharding stops the order to hand its shard to another node (or after passivation). A step in
+   * flight gets {@link #STOP_GRACE} to finish, so that its callers and the requests stashed behind
+   * it are answered here instead of waiting for the order to recover elsewhere and redo the step. A
+   * step that takes longer (its SKUs may be moving too) is left to the node that takes over: the
+   * second Stop, from the timer, stops the order whatever it is doing.
+   */
+  private Effect<OrderEvent, Order> onStop(Order order, Stop stop) {
+    if (inFlight == null || stopping) {
+      return Effect().stop();
+    }
+    stopping = true;
+    timers.startSingleTimer(Stop.INSTANCE, STOP_GRACE);
+    return Effect().none();
+  }
+
   private Effect<OrderEvent, Order> onIdle(Order order, Idle idle) {
     if (shard != null && inFlight == null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -477,6 +499,15 @@ public final class OrderEntity
     if (inFlight != null) {
       return Effect().none();
     }
+    Effect<OrderEvent, Order> effect = resume(order);
+    if (stopping && inFlight == null) {
+      // Settled while a stop waited: stop after the stashed requests (unstashed first).
+      context.getSelf().tell(Stop.INSTANCE);
+    }
+    return effect;
+  }
+
+  private Effect<OrderEvent, Order> resume(Order order) {
     if (!order.exists()) {
       return Effect().unstashAll();
     }
@@ -554,6 +585,10 @@ public final class OrderEntity
               finished.failure().toString());
       pendingShort = null;
       answerRetryWaiters(RetryResult.STILL_WAITING);
+      if (stopping) {
+        // Being handed over: the node that takes the order resumes it from the stored state.
+        return Effect().stop();
+      }
       timers.startSingleTimer(Resume.INSTANCE, STEP_RETRY);
       return Effect().none();
     }

@@ -343,6 +343,13 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
       return problem(
           Problem.unavailable("timeout", "The engine did not answer in time; retry later."), path);
     }
+    if (io.ecengine.persistence.Database.isUnavailable(cause)) {
+      log.warn("Request to {} failed, the database is unavailable: {}", path, cause.toString());
+      return problem(
+          Problem.unavailable(
+              "unavailable", "The engine cannot reach its database right now; retry later."),
+          path);
+    }
     log.error("Unexpected failure on {}", path, cause);
     return problem(
         Problem.of(

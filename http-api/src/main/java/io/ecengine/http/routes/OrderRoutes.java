@@ -59,6 +59,7 @@ public final class OrderRoutes {
 
   private final ClusterSharding sharding;
   private final java.time.Duration askTimeout;
+  private final java.time.Duration resendAfter;
   private final ObjectMapper json;
   private final OrderSummaries summaries;
   private final ChannelSlas slas;
@@ -73,8 +74,22 @@ public final class OrderRoutes {
       ChannelSlas slas,
       ChannelStore channels,
       Executor blocking) {
+    this(sharding, askTimeout, java.time.Duration.ZERO, json, summaries, slas, channels, blocking);
+  }
+
+  /** With an order command sent again every {@code resendAfter} until answered. */
+  public OrderRoutes(
+      ClusterSharding sharding,
+      java.time.Duration askTimeout,
+      java.time.Duration resendAfter,
+      ObjectMapper json,
+      OrderSummaries summaries,
+      ChannelSlas slas,
+      ChannelStore channels,
+      Executor blocking) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.resendAfter = resendAfter;
     this.json = json;
     this.summaries = summaries;
     this.slas = slas;
@@ -435,9 +450,11 @@ public final class OrderRoutes {
       String tenantId,
       String orderId,
       Function<ActorRef<OrderEntity.Reply>, OrderEntity.Command> message) {
-    return sharding
-        .entityRefFor(OrderEntity.TYPE_KEY, OrderEntity.entityId(tenantId, orderId))
-        .ask(message::apply, askTimeout)
+    return io.ecengine.http.api.ResendingAsk.ask(
+            sharding.entityRefFor(OrderEntity.TYPE_KEY, OrderEntity.entityId(tenantId, orderId)),
+            message,
+            askTimeout,
+            resendAfter)
         .thenApply(
             reply -> {
               if (reply instanceof OrderEntity.Accepted accepted) {

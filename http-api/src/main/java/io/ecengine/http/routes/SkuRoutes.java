@@ -21,6 +21,7 @@ import io.ecengine.http.api.Ids;
 import io.ecengine.http.api.JsonBody;
 import io.ecengine.http.api.Problem;
 import io.ecengine.http.api.Reply;
+import io.ecengine.http.api.ResendingAsk;
 import io.ecengine.persistence.SkuSummaries;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ public final class SkuRoutes {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Duration resendAfter;
   private final ObjectMapper json;
   private final SkuSummaries summaries;
   private final Executor blocking;
@@ -62,8 +64,20 @@ public final class SkuRoutes {
       ObjectMapper json,
       SkuSummaries summaries,
       Executor blocking) {
+    this(sharding, askTimeout, Duration.ZERO, json, summaries, blocking);
+  }
+
+  /** With a SKU command sent again every {@code resendAfter} until answered (see ResendingAsk). */
+  public SkuRoutes(
+      ClusterSharding sharding,
+      Duration askTimeout,
+      Duration resendAfter,
+      ObjectMapper json,
+      SkuSummaries summaries,
+      Executor blocking) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.resendAfter = resendAfter;
     this.json = json;
     this.summaries = summaries;
     this.blocking = blocking;
@@ -158,9 +172,12 @@ public final class SkuRoutes {
     for (Component component : levels.components()) {
       parts.put(
           component.sku(),
-          sharding
-              .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, component.sku()).entityId())
-              .<SkuOutcome>ask(SkuEntity.Get::new, askTimeout)
+          ResendingAsk.<SkuEntity.Command, SkuOutcome>ask(
+                  sharding.entityRefFor(
+                      SkuEntity.TYPE_KEY, new SkuId(tenantId, component.sku()).entityId()),
+                  SkuEntity.Get::new,
+                  askTimeout,
+                  resendAfter)
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
@@ -188,9 +205,11 @@ public final class SkuRoutes {
 
   /** Current levels of a SKU, bundles resolved; fails with a 404 problem for an unknown SKU. */
   CompletionStage<Levels> currentLevels(String tenantId, String sku) {
-    return sharding
-        .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, sku).entityId())
-        .<SkuOutcome>ask(SkuEntity.Get::new, askTimeout)
+    return ResendingAsk.<SkuEntity.Command, SkuOutcome>ask(
+            sharding.entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, sku).entityId()),
+            SkuEntity.Get::new,
+            askTimeout,
+            resendAfter)
         .thenCompose(
             outcome -> {
               if (outcome instanceof Done done) {
@@ -390,8 +409,7 @@ public final class SkuRoutes {
   private CompletionStage<Done> ask(
       Call call, Function<ActorRef<SkuOutcome>, SkuEntity.Command> message) {
     EntityRef<SkuEntity.Command> entity = entity(call);
-    return entity
-        .ask(message::apply, askTimeout)
+    return ResendingAsk.ask(entity, message, askTimeout, resendAfter)
         .thenApply(
             outcome -> {
               if (outcome instanceof Done done) {
