@@ -114,9 +114,14 @@ public final class Server implements AutoCloseable {
   public static Server start(Config overrides) {
     Config base = overrides.withFallback(ConfigFactory.load()).resolve();
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(base);
+    // A node alone has nobody to take its shards over while it stands still: the pause fence only
+    // guards nodes that have seed nodes to share a cluster with.
+    boolean alone =
+        base.getString("ec.cluster.seed-nodes").isBlank()
+            && base.getStringList("pekko.cluster.seed-nodes").isEmpty();
     WriteFence fence =
         WriteFence.open(
-            base.getDuration("ec.cluster.pause-fence"),
+            alone ? Duration.ZERO : base.getDuration("ec.cluster.pause-fence"),
             base.getDuration("ec.cluster.idle-in-transaction-timeout"));
     Database database =
         Database.create(dbSettings, fence, base.getDuration("ec.db.connection-timeout"));
@@ -306,7 +311,17 @@ public final class Server implements AutoCloseable {
           new ApiHandler(
               endpoints,
               adminKey,
-              tenants::authenticate,
+              new ApiHandler.TenantKeys() {
+                @Override
+                public Optional<String> tenantFor(String apiKey) {
+                  return tenants.authenticate(apiKey);
+                }
+
+                @Override
+                public Optional<String> knownTenantFor(String apiKey) {
+                  return tenants.cachedTenant(apiKey);
+                }
+              },
               blocking,
               json,
               Materializer.matFromSystem(system),

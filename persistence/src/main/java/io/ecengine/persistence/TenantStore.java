@@ -193,6 +193,22 @@ public final class TenantStore {
   }
 
   /**
+   * The tenant of a key whose check is still cached, without touching the database; empty when the
+   * key is not cached (which says nothing about whether it is valid).
+   */
+  public Optional<String> cachedTenant(String presentedKey) {
+    if (presentedKey == null
+        || !presentedKey.startsWith(KEY_PREFIX)
+        || presentedKey.length() > MAX_PRESENTED_KEY_LENGTH) {
+      return Optional.empty();
+    }
+    CachedKey cached = cache.get(sha256Hex(presentedKey));
+    return cached != null && clock.instant().isBefore(cached.expiresAt())
+        ? Optional.of(cached.tenantId())
+        : Optional.empty();
+  }
+
+  /**
    * The tenant a presented API key belongs to; empty for a malformed, unknown or revoked key. The
    * lookup is by hash, so timing reveals nothing about stored keys.
    */

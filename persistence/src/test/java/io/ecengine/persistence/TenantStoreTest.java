@@ -112,10 +112,13 @@ class TenantStoreTest {
       store.createTenant("acme", "Acme Ltd");
       IssuedKey revoked = store.issueKey("acme");
       IssuedKey kept = store.issueKey("acme");
+      assertThat(store.cachedTenant(revoked.apiKey())).isEmpty();
       assertThat(store.authenticate(revoked.apiKey())).contains("acme");
+      assertThat(store.cachedTenant(revoked.apiKey())).contains("acme");
 
       assertThat(store.revokeKey("acme", revoked.keyId())).isTrue();
 
+      assertThat(store.cachedTenant(revoked.apiKey())).isEmpty();
       assertThat(store.authenticate(revoked.apiKey())).isEmpty();
       assertThat(store.authenticate(kept.apiKey())).contains("acme");
     }
