@@ -53,6 +53,7 @@ import io.ecengine.persistence.ShipmentWriteBacks;
 import io.ecengine.persistence.ShippingCapacityStore;
 import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
+import io.ecengine.persistence.SnapshotPruner;
 import io.ecengine.persistence.TenantStore;
 import io.ecengine.persistence.WebhookDeliveries;
 import io.ecengine.persistence.WriteFence;
@@ -263,6 +264,8 @@ public final class Server implements AutoCloseable {
       ShippingCapacityGuard capacityGuard =
           new ShippingCapacityGuard(system, capacities, channels, slas, blocking);
       capacityGuard.start(system, config.getDuration("ec.shipping-capacity.check-interval"));
+      pruneSnapshots(
+          system, database, config.getDuration("ec.sku.snapshot-prune-interval"), blocking);
       endpoints.addAll(
           new CapacityRoutes(json, capacities, channels, slas, capacityGuard, blocking)
               .endpoints());
@@ -424,5 +427,30 @@ public final class Server implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("The engine did not stop in time", e);
     }
+  }
+
+  /** Deletes the SKU snapshots that newer ones replaced, on the blocking threads. */
+  private static void pruneSnapshots(
+      ActorSystem<?> system, Database database, Duration interval, Executor blocking) {
+    SnapshotPruner pruner =
+        new SnapshotPruner(database.dataSource(), SkuEntity.TYPE_KEY.name() + "|");
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            interval,
+            interval,
+            () ->
+                blocking.execute(
+                    () -> {
+                      try {
+                        int deleted = pruner.prune();
+                        if (deleted > 0) {
+                          log.debug("Deleted {} replaced SKU snapshots", deleted);
+                        }
+                      } catch (RuntimeException e) {
+                        log.warn("Pruning SKU snapshots failed; it runs again later", e);
+                      }
+                    }),
+            system.executionContext());
   }
 }

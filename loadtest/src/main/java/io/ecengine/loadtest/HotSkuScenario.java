@@ -141,6 +141,7 @@ public final class HotSkuScenario {
                 String.format("engine open model %.0f/s", rate),
                 rate,
                 settings.phase(),
+                settings.clients(),
                 settings.clients() * 16,
                 reserve));
         long sqlTaken = settings.stock() - stock.remaining();

@@ -7,11 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
@@ -86,43 +84,129 @@ public final class LoadRunner {
   public static LoadResult open(
       String name, double ratePerSecond, Duration duration, int maxOutstanding, Call call)
       throws InterruptedException {
+    return open(name, ratePerSecond, duration, maxOutstanding, maxOutstanding, call);
+  }
+
+  /**
+   * Open model over a fixed number of connections: calls are due at {@code ratePerSecond}; at most
+   * {@code connections} are in flight and the others wait in line in the generator, as behind a
+   * client's connection pool. Latency counts from when a call was due, so the wait in line is part
+   * of it. Beyond {@code maxQueued} waiting calls a call is counted as "client-saturated".
+   *
+   * <p>Without the limit, every call that finds the connections busy opens one more, and at a few
+   * hundred connections the JDK client spends more time on its connection pool than on the calls.
+   */
+  public static LoadResult open(
+      String name,
+      double ratePerSecond,
+      Duration duration,
+      int connections,
+      int maxQueued,
+      Call call)
+      throws InterruptedException {
     Recorder recorder = new Recorder(MAX_MICROS, 3);
     Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-    Semaphore outstanding = new Semaphore(maxOutstanding);
     long total = (long) (ratePerSecond * duration.toNanos() / 1e9);
     long intervalNanos = (long) (1e9 / ratePerSecond);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     CountDownLatch finished = new CountDownLatch((int) Math.min(Integer.MAX_VALUE, total));
     long start = System.nanoTime();
     Progress progress = Progress.start(name, duration, outcomes);
-    LongFunction<Runnable> sender =
-        i ->
-            () -> {
-              long intended = start + i * intervalNanos;
-              if (!outstanding.tryAcquire()) {
-                count(outcomes, "client-saturated");
-                finished.countDown();
-                return;
-              }
-              call.send(i)
-                  .whenComplete(
-                      (outcome, failure) -> {
-                        outstanding.release();
-                        recorder.recordValue(
-                            Math.min(MAX_MICROS, Math.max(0, System.nanoTime() - intended) / 1000));
-                        count(outcomes, failure == null ? outcome : failureLabel(failure));
-                        finished.countDown();
-                      });
-            };
+    Line line = new Line(connections, call, recorder, outcomes, finished);
     for (long i = 0; i < total; i++) {
-      long delay = start + i * intervalNanos - System.nanoTime();
-      ticker.schedule(sender.apply(i), Math.max(0, delay), TimeUnit.NANOSECONDS);
+      long index = i;
+      long intended = start + i * intervalNanos;
+      ticker.schedule(
+          () -> {
+            if (line.waiting() >= maxQueued) {
+              count(outcomes, "client-saturated");
+              finished.countDown();
+              return;
+            }
+            line.add(index, intended);
+          },
+          Math.max(0, intended - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
     }
     finished.await(duration.toSeconds() + 120, TimeUnit.SECONDS);
     ticker.shutdownNow();
     progress.stop();
     double seconds = (System.nanoTime() - start) / 1e9;
     return result(name, 0, seconds, recorder.getIntervalHistogram(), outcomes);
+  }
+
+  /** Calls that are due, sent as connections come free, oldest first. */
+  private static final class Line {
+    private record Due(long index, long intendedNanos) {}
+
+    private final int connections;
+    private final Call call;
+    private final Recorder recorder;
+    private final Map<String, LongAdder> outcomes;
+    private final CountDownLatch finished;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Due> queue =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger waiting =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    Line(
+        int connections,
+        Call call,
+        Recorder recorder,
+        Map<String, LongAdder> outcomes,
+        CountDownLatch finished) {
+      this.connections = connections;
+      this.call = call;
+      this.recorder = recorder;
+      this.outcomes = outcomes;
+      this.finished = finished;
+    }
+
+    int waiting() {
+      return waiting.get();
+    }
+
+    void add(long index, long intendedNanos) {
+      waiting.incrementAndGet();
+      queue.add(new Due(index, intendedNanos));
+      drain();
+    }
+
+    private void drain() {
+      while (true) {
+        int busy = inFlight.get();
+        if (busy >= connections) {
+          return;
+        }
+        if (!inFlight.compareAndSet(busy, busy + 1)) {
+          continue;
+        }
+        Due next = queue.poll();
+        if (next == null) {
+          inFlight.decrementAndGet();
+          // A call added between the poll and the release would otherwise wait for the next one.
+          if (queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        waiting.decrementAndGet();
+        call.send(next.index())
+            .whenComplete(
+                (outcome, failure) -> {
+                  inFlight.decrementAndGet();
+                  recorder.recordValue(
+                      Math.min(
+                          MAX_MICROS,
+                          Math.max(0, System.nanoTime() - next.intendedNanos()) / 1000));
+                  count(outcomes, failure == null ? outcome : failureLabel(failure));
+                  finished.countDown();
+                  drain();
+                });
+      }
+    }
   }
 
   private static LoadResult result(

@@ -15,7 +15,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
@@ -56,25 +56,27 @@ public final class KpiProjections {
             Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<OrderEvent>> orders(
+  static GroupedProjection<Offset, EventEnvelope<OrderEvent>> orders(
       ActorSystem<?> system, Database database, String tag) {
-    return JdbcProjection.exactlyOnce(
+    return JdbcProjection.groupedWithin(
             ProjectionId.of(ORDERS, tag),
             EventSourcedProvider.<OrderEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
             JdbcSessions.factory(database.dataSource()),
-            () -> new OrderKpiHandler(tag),
+            InGroups.of(() -> new OrderKpiHandler(tag)),
             system)
+        .withGroup(InGroups.SIZE, InGroups.WITHIN)
         .withRestartBackoff(MIN_BACKOFF, MAX_BACKOFF, RANDOM_FACTOR);
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<SkuEvent>> stock(
+  static GroupedProjection<Offset, EventEnvelope<SkuEvent>> stock(
       ActorSystem<?> system, Database database, String tag) {
-    return JdbcProjection.exactlyOnce(
+    return JdbcProjection.groupedWithin(
             ProjectionId.of(STOCK, tag),
             EventSourcedProvider.<SkuEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
             JdbcSessions.factory(database.dataSource()),
-            StockKpiHandler::new,
+            InGroups.of(StockKpiHandler::new),
             system)
+        .withGroup(InGroups.SIZE, InGroups.WITHIN)
         .withRestartBackoff(MIN_BACKOFF, MAX_BACKOFF, RANDOM_FACTOR);
   }
 }

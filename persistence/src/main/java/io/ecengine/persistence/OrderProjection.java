@@ -13,7 +13,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
@@ -45,18 +45,19 @@ public final class OrderProjection {
   }
 
   /** The projection for one tag; its offset is stored under (order-summary, tag). */
-  static ExactlyOnceProjection<Offset, EventEnvelope<OrderEvent>> create(
+  static GroupedProjection<Offset, EventEnvelope<OrderEvent>> create(
       ActorSystem<?> system, Database database, String tag) {
     SourceProvider<Offset, EventEnvelope<OrderEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    // A failing envelope (database down, a row missing) restarts the projection from its last
-    // committed offset instead of stopping it for good.
-    return JdbcProjection.exactlyOnce(
+    // A failing envelope (database down, a row missing) restarts the projection from the last
+    // committed group instead of stopping it for good.
+    return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             source,
             JdbcSessions.factory(database.dataSource()),
-            OrderSummaryHandler::new,
+            InGroups.of(OrderSummaryHandler::new),
             system)
+        .withGroup(InGroups.SIZE, InGroups.WITHIN)
         .withRestartBackoff(MIN_BACKOFF, MAX_BACKOFF, RANDOM_FACTOR);
   }
 }

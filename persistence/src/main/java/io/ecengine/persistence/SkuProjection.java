@@ -13,7 +13,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
@@ -44,18 +44,19 @@ public final class SkuProjection {
   }
 
   /** The projection for one tag; its offset is stored under (sku-summary, tag). */
-  static ExactlyOnceProjection<Offset, EventEnvelope<SkuEvent>> create(
+  static GroupedProjection<Offset, EventEnvelope<SkuEvent>> create(
       ActorSystem<?> system, Database database, String tag) {
     SourceProvider<Offset, EventEnvelope<SkuEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    // A failing envelope (database down, a row missing) restarts the projection from its last
-    // committed offset instead of stopping it for good.
-    return JdbcProjection.exactlyOnce(
+    // A failing envelope (database down, a row missing) restarts the projection from the last
+    // committed group instead of stopping it for good.
+    return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             source,
             JdbcSessions.factory(database.dataSource()),
-            SkuSummaryHandler::new,
+            InGroups.of(SkuSummaryHandler::new),
             system)
+        .withGroup(InGroups.SIZE, InGroups.WITHIN)
         .withRestartBackoff(MIN_BACKOFF, MAX_BACKOFF, RANDOM_FACTOR);
   }
 }

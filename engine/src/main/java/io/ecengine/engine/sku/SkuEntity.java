@@ -32,7 +32,6 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
@@ -163,6 +162,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Settings settings;
+  private final SnapshotPacing snapshotPacing;
   private final String tag;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final SkuId skuId;
@@ -250,6 +250,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     this.context = context;
     this.timers = timers;
     this.settings = settings;
+    this.snapshotPacing = new SnapshotPacing(settings.snapshotEvery());
     this.tag = TAGS.get(Math.floorMod(entityId.hashCode(), TAGS.size()));
     this.shard = shard;
     this.skuId = SkuId.fromEntityId(entityId);
@@ -452,6 +453,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   @Override
   public EventHandler<SkuLedger, SkuEvent> eventHandler() {
     return (ledger, event) -> {
+      snapshotPacing.recorded(event);
       if (appliedWhileDeciding.remove(event)) {
         return ledger;
       }
@@ -482,9 +484,11 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     return Set.of(tag);
   }
 
+  // Limitation: snapshots are paced by SnapshotPacing, not by a retention criteria, so Pekko does
+  // not delete the older ones; SnapshotPruner in the persistence module does, every few minutes.
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  public boolean shouldSnapshot(SkuLedger ledger, SkuEvent event, long sequenceNr) {
+    return snapshotPacing.due(ledger.snapshotRecords());
   }
 
   @Override

@@ -13,6 +13,11 @@ import java.util.List;
  */
 public sealed interface SkuEvent extends CborSerializable {
 
+  /** How many records of the ledger this event writes: one, or one per hold it names. */
+  default int records() {
+    return 1;
+  }
+
   /** The SKU came into existence with a display name; with components it is a bundle. */
   record SkuDefined(String name, List<Component> components, Instant at) implements SkuEvent {
     public SkuDefined {
@@ -61,6 +66,11 @@ public sealed interface SkuEvent extends CborSerializable {
    * says whether it is on stock or owed.
    */
   record ReservationsPlaced(List<Reservation> reservations) implements SkuEvent {
+    @Override
+    public int records() {
+      return reservations.size();
+    }
+
     /** Units of every kind placed by this event. */
     public long totalQuantity() {
       return reservations.stream().mapToLong(Reservation::quantity).sum();
@@ -83,6 +93,11 @@ public sealed interface SkuEvent extends CborSerializable {
       implements SkuEvent {
     public HoldsFilled {
       reservationIds = List.copyOf(reservationIds);
+    }
+
+    @Override
+    public int records() {
+      return reservationIds.size();
     }
   }
 

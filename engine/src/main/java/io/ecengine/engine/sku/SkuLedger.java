@@ -126,6 +126,17 @@ public final class SkuLedger {
     return defined;
   }
 
+  /** How many records a snapshot of this ledger holds: holds, remembered ids, deliveries. */
+  public long snapshotRecords() {
+    return (long) active.size()
+        + closed.size()
+        + adjustments.size()
+        + commits.size()
+        + incoming.size()
+        + received.size()
+        + components.size();
+  }
+
   public boolean isBundle() {
     return !components.isEmpty();
   }

@@ -188,24 +188,26 @@ class SkuEntityTest {
 
   @Test
   void recoversFromSnapshotWhenTheEventsBeforeItAreGone() {
-    var kit = unitTestKit("acme|snapshots", new Settings(1_000, 1_000, 3, Duration.ofMinutes(5)));
+    // Pekko asks whether to snapshot before it applies each event of a write. With a minimum of
+    // one record, a snapshot follows event 2 (one record written since, a ledger of one: a-1) and
+    // event 6 (four written since 2, a ledger of four: r-1 active, r-2 closed, a-1 and a-2).
+    var kit = unitTestKit("acme|snapshots", new Settings(1_000, 1_000, 1, Duration.ofMinutes(5)));
     SnapshotTestKit snapshots = kit.snapshotTestKit().orElseThrow();
     String persistenceId = SkuEntity.persistenceId("acme|snapshots").id();
     submit(kit, new Define("Blue mug"));
     submit(kit, new Adjust("a-1", 10, AdjustmentReason.RECEIPT));
     Reservation held = submit(kit, reserve("r-1", 3)).replyOfType(Done.class).reservation();
+    submit(kit, new Adjust("a-2", -1, AdjustmentReason.DAMAGE));
     submit(kit, reserve("r-2", 2));
     submit(kit, new Release("r-2"));
-    submit(kit, new Adjust("a-2", -1, AdjustmentReason.DAMAGE));
     Levels before = kit.getState().levels();
     TestProbe<Object> waiter = unitKit.createTestProbe();
     Object stored =
         waiter.awaitAssert(
             () -> {
               List<Pair<SnapshotMeta, Object>> saved = snapshots.persistedInStorage(persistenceId);
-              assertThat(saved).isNotEmpty();
+              assertThat(saved).extracting(p -> p.first().sequenceNr()).containsExactly(2L, 6L);
               Pair<SnapshotMeta, Object> latest = saved.get(saved.size() - 1);
-              assertThat(latest.first().sequenceNr()).isEqualTo(6);
               return latest.second();
             });
     assertThat(stored).isInstanceOf(SkuLedger.Snapshot.class);

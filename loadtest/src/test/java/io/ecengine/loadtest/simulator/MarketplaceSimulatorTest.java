@@ -420,7 +420,8 @@ class MarketplaceSimulatorTest {
       assertThat(response.status()).isEqualTo(403);
       assertThatThrownBy(() -> adapter.parseOrderPull(pull, response))
           .isInstanceOf(MarketplaceCallException.class);
-      assertThat(sim.unattributedCalls()).isEqualTo(1);
+      // The simulator counts the call after its answer is on the way.
+      await().untilAsserted(() -> assertThat(sim.unattributedCalls()).isEqualTo(1));
     }
   }
 }
