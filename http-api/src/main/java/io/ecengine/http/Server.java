@@ -330,6 +330,7 @@ public final class Server implements AutoCloseable {
               Materializer.matFromSystem(system),
               http.getBytes("max-body-bytes"),
               http.getInt("max-in-flight"),
+              http.getDuration("response-deadline"),
               metrics);
 
       // Every response passes the lifecycle, which asks clients to reconnect elsewhere while the

@@ -66,6 +66,25 @@ public final class EngineClient {
     return send(request(path).GET());
   }
 
+  /**
+   * A GET sent again while the engine answers 503, after the Retry-After it gives, as a client
+   * honouring it would; for up to {@code patience}, then the last answer is returned.
+   */
+  public Response getPatiently(String path, java.time.Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    Response response = get(path);
+    while (response.status() == 503 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted", e);
+      }
+      response = get(path);
+    }
+    return response;
+  }
+
   public Response put(String path, Object body) {
     return send(request(path).PUT(json(body)));
   }

@@ -591,7 +591,10 @@ public final class LiveBurstScenario {
       long onHand = 0;
       long reserved = 0;
       for (String sku : skus) {
-        JsonNode levels = api.get("/v1/skus/" + sku).requireSuccess().json();
+        // An engine still working off the burst may answer 503 for a while: it is read as a
+        // client that honours Retry-After would.
+        JsonNode levels =
+            api.getPatiently("/v1/skus/" + sku, Duration.ofMinutes(2)).requireSuccess().json();
         onHand += levels.path("onHand").asLong();
         reserved += levels.path("reserved").asLong();
         if (levels.path("reserved").asLong() > levels.path("onHand").asLong()) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -66,6 +68,7 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
   private final long maxBodyBytes;
   private final MeterRegistry metrics;
   private final int maxInFlight;
+  private final Duration responseDeadline;
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -78,6 +81,7 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
       Materializer materializer,
       long maxBodyBytes,
       int maxInFlight,
+      Duration responseDeadline,
       MeterRegistry metrics) {
     this.endpoints = List.copyOf(endpoints);
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
@@ -87,6 +91,7 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
     this.materializer = materializer;
     this.maxBodyBytes = maxBodyBytes;
     this.maxInFlight = maxInFlight;
+    this.responseDeadline = responseDeadline;
     this.metrics = metrics;
     metrics.gauge("http.server.in.flight", inFlight);
   }
@@ -117,19 +122,45 @@ public final class ApiHandler implements Function<HttpRequest, CompletionStage<H
       record(request, routed.endpoint().template(), response, start);
       return CompletableFuture.completedFuture(response);
     }
-    return handle(request, routed)
-        .exceptionally(failure -> failureResponse(failure, path))
-        .whenComplete(
-            (response, failure) -> {
-              if (routed.endpoint().access() != Access.PUBLIC) {
-                inFlight.decrementAndGet();
-              }
-            })
+    CompletableFuture<HttpResponse> work =
+        handle(request, routed)
+            .exceptionally(failure -> failureResponse(failure, path))
+            .toCompletableFuture();
+    // The request counts as in flight until its work is done, even when it was answered first.
+    work.whenComplete(
+        (response, failure) -> {
+          if (routed.endpoint().access() != Access.PUBLIC) {
+            inFlight.decrementAndGet();
+          }
+        });
+    return withDeadline(work, routed.endpoint(), path)
         .thenApply(
             response -> {
               record(request, routed.endpoint().template(), response, start);
               return response;
             });
+  }
+
+  /**
+   * A request still waiting at the deadline is answered 503 with Retry-After: under overload the
+   * work may queue for threads or a database connection, and a client (a marketplace webhook above
+   * all, which gives up after a few seconds) is better told to retry than left hanging. The work
+   * itself goes on; every write is idempotent by its id, so the retry finds its outcome. Uploads
+   * are exempt: a large file takes its time, and only the server's request timeout bounds it.
+   */
+  private CompletableFuture<HttpResponse> withDeadline(
+      CompletableFuture<HttpResponse> work, Endpoint endpoint, String path) {
+    if (responseDeadline.isZero() || !Endpoint.JSON.equals(endpoint.consumes())) {
+      return work;
+    }
+    return work.copy()
+        .completeOnTimeout(
+            problem(
+                Problem.unavailable(
+                    "deadline", "The request could not be answered in time; retry it."),
+                path),
+            responseDeadline.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   /**
