@@ -31,25 +31,19 @@ class ApiHandlerDeadlineTest {
       throws Exception {
     CompletableFuture<Reply> stuck = new CompletableFuture<>();
     ApiHandler handler =
-        handler(
-            List.of(
-                new Endpoint("GET", "/v1/stuck", Access.TENANT, call -> stuck),
-                new Endpoint(
-                    "GET",
-                    "/v1/quick",
-                    Access.TENANT,
-                    call -> CompletableFuture.completedFuture(Reply.ok(Map.of("ok", true))))),
-            1);
+        handler(List.of(new Endpoint("GET", "/v1/stuck", Access.TENANT, call -> stuck), QUICK), 1);
 
     HttpResponse late =
         handler.apply(get("/v1/stuck")).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     assertThat(late.status().intValue()).isEqualTo(503);
     assertThat(late.getHeader("Retry-After")).isPresent();
+    assertThat(body(late)).contains("deadline");
     // The one slot is still held by the stuck work: the next request is refused at once.
     HttpResponse refused =
         handler.apply(get("/v1/quick")).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(refused.status().intValue()).isEqualTo(503);
+    assertThat(body(refused)).contains("overloaded");
 
     stuck.complete(Reply.ok(Map.of("late", true)));
     HttpResponse admitted =
@@ -59,21 +53,20 @@ class ApiHandlerDeadlineTest {
 
   @Test
   void aRequestAnsweredBeforeTheDeadlineKeepsItsAnswer() throws Exception {
-    ApiHandler handler =
-        handler(
-            List.of(
-                new Endpoint(
-                    "GET",
-                    "/v1/quick",
-                    Access.TENANT,
-                    call -> CompletableFuture.completedFuture(Reply.ok(Map.of("ok", true))))),
-            10);
+    ApiHandler handler = handler(List.of(QUICK), 10);
 
     HttpResponse response =
         handler.apply(get("/v1/quick")).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     assertThat(response.status().intValue()).isEqualTo(200);
   }
+
+  private static final Endpoint QUICK =
+      new Endpoint(
+          "GET",
+          "/v1/quick",
+          Access.TENANT,
+          call -> CompletableFuture.completedFuture(Reply.ok(Map.of("ok", true))));
 
   private static ApiHandler handler(List<Endpoint> endpoints, int maxInFlight) {
     return new ApiHandler(
@@ -87,6 +80,12 @@ class ApiHandlerDeadlineTest {
         maxInFlight,
         Duration.ofMillis(200),
         new SimpleMeterRegistry());
+  }
+
+  private static String body(HttpResponse response) {
+    return ((org.apache.pekko.http.javadsl.model.HttpEntity.Strict) response.entity())
+        .getData()
+        .utf8String();
   }
 
   private static HttpRequest get(String path) {
