@@ -82,6 +82,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
     values.put("jdbc-snapshot-store.use-shared-db", "default");
     values.put("jdbc-read-journal.use-shared-db", "default");
     values.put("jdbc-durable-state-store.use-shared-db", "default");
+    // The events of one tag are read by a query suited to the tables the migrations create.
+    values.put("jdbc-read-journal.dao", TagRangeReadJournalDao.class.getName());
 
     values.put(shared + ".profile", vendor.slickProfile());
     values.put(shared + ".db.connectionPool", "HikariCP");
