@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -786,10 +787,32 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     return wait;
   }
 
+  /**
+   * Takes the changes for one call, most urgent first: only those that can share a call with the
+   * first (one TikTok Shop product), and no more than one call carries, so that every quantity is
+   * read just before the request that sends it.
+   */
   private void sendStock() {
     boolean ownPending = ownOrdersPending();
-    List<PushQueue.Pending> taken =
-        queue.nextBatch(setup.batchSize(), change -> eligible(change, ownPending));
+    int perCall = Math.min(setup.batchSize(), setup.marketplace().defaultBatchSize());
+    Predicate<PushQueue.Pending> sameCall =
+        new Predicate<>() {
+          private String key;
+
+          @Override
+          public boolean test(PushQueue.Pending change) {
+            if (!eligible(change, ownPending)) {
+              return false;
+            }
+            ListingIds ids = listingIds(change.sku());
+            String callKey = ids == null ? "" : adapter.callKey(ids);
+            if (key == null) {
+              key = callKey;
+            }
+            return key.equals(callKey);
+          }
+        };
+    List<PushQueue.Pending> taken = queue.nextBatch(perCall, sameCall);
     if (taken.isEmpty()) {
       return;
     }
@@ -865,7 +888,17 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       return this;
     }
     try {
-      outbox.addAll(adapter.stockUpdate(setup.baseUrl(), credentials(), pushes, now));
+      List<MarketplaceRequest> requests =
+          adapter.stockUpdate(setup.baseUrl(), credentials(), pushes, now);
+      // One request per read: quantities for a second request would wait for its rate-limit
+      // token after being read, and could be stale by the time it went. They are read again.
+      outbox.add(requests.get(0));
+      Set<String> sending = Set.copyOf(requests.get(0).skus());
+      for (String sku : List.copyOf(flying.keySet())) {
+        if (!sending.contains(sku)) {
+          queue.requeue(flying.remove(sku));
+        }
+      }
     } catch (RuntimeException e) {
       // The adapter could not build the call: a listing or a credential is missing or malformed.
       // Retrying cannot help until an operator fixes it, so these SKUs wait for the next change.
@@ -955,7 +988,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     } else if (result instanceof PushResult.Failed failed) {
       failedCalls++;
       noteError(failed.reason(), now);
-      Duration wait = failed.retryable() ? backoff(CallKind.STOCK) : settings.maxBackoff();
+      Duration wait =
+          asked(failed.retryAfter())
+              ? failed.retryAfter()
+              : failed.retryable() ? backoff(CallKind.STOCK) : settings.maxBackoff();
       if (!failed.retryable()) {
         Map<String, String> errors = new TreeMap<>();
         request.skus().forEach(sku -> errors.put(sku, failed.reason()));
@@ -1051,6 +1087,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private void noteError(String error, Instant now) {
     lastError = error;
     lastErrorAt = now;
+  }
+
+  /** Whether the marketplace said how long to wait (Retry-After), which then beats our back-off. */
+  private static boolean asked(Duration retryAfter) {
+    return retryAfter != null && !retryAfter.isZero();
   }
 
   /**
@@ -1262,7 +1303,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         throttles.pauseUntil(call.kind(), now.plus(wait));
       } else {
         noteError("Order call failed: " + e.getMessage(), now);
-        throttles.pauseUntil(call.kind(), now.plus(backoff(call.kind())));
+        Duration wait =
+            e.outcome() instanceof PushResult.Failed failed && asked(failed.retryAfter())
+                ? failed.retryAfter()
+                : backoff(call.kind());
+        throttles.pauseUntil(call.kind(), now.plus(wait));
       }
       // The same page is pulled again; ids to fetch go back in line.
       toFetch.addAll(call.ids());
@@ -1450,7 +1495,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     } else if (result instanceof PushResult.Failed failed && failed.retryable()) {
       failedCalls++;
       noteError(failed.reason(), now);
-      throttles.pauseUntil(CallKind.SHIPMENT, now.plus(backoff(CallKind.SHIPMENT)));
+      Duration wait = asked(failed.retryAfter()) ? failed.retryAfter() : backoff(CallKind.SHIPMENT);
+      throttles.pauseUntil(CallKind.SHIPMENT, now.plus(wait));
     } else {
       String reason =
           result instanceof PushResult.Failed failed

@@ -344,8 +344,27 @@ public final class ChannelRoutes {
     } else if (expires != null && expires.isBefore(Instant.now().plus(Duration.ofDays(7)))) {
       warnings.add("The credentials expire at " + expires + "; renew them before then.");
     }
+    if (status.lastError() != null && credentialsRefused(status.lastError())) {
+      warnings.add(
+          "The marketplace refused the credentials at "
+              + status.lastErrorAt()
+              + " ("
+              + status.lastError()
+              + "); enter fresh ones. Calls are tried again, but none will pass until then.");
+    }
     v.put("warnings", warnings);
     return v;
+  }
+
+  /** Whether a call failed because the marketplace refused or no longer takes our credentials. */
+  static boolean credentialsRefused(String error) {
+    String text = error.toLowerCase(java.util.Locale.ROOT);
+    return text.startsWith("http 401")
+        || text.startsWith("http 403")
+        || text.contains("credentials refused")
+        || text.contains("refused the esa credentials")
+        || text.contains("invalid access token")
+        || text.contains("token expired");
   }
 
   private static String text(Instant at) {

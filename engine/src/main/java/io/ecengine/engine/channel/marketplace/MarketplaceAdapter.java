@@ -29,6 +29,15 @@ public interface MarketplaceAdapter {
   }
 
   /**
+   * Which stock pushes can go in one call: pushes of listings with different keys never share one
+   * (TikTok Shop updates the SKUs of one product per call). The same key for every listing where
+   * any SKUs of the shop can go together.
+   */
+  default String callKey(ListingIds ids) {
+    return "";
+  }
+
+  /**
    * The calls that push these quantities, split the way the marketplace requires and filled up to
    * its batch size, keeping the order of {@code pushes} within each call.
    */

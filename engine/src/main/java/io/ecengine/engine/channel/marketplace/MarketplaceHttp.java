@@ -76,7 +76,8 @@ final class MarketplaceHttp {
       return new PushResult.Throttled(retryAfter(response, clock).orElse(null));
     }
     if (status == 408 || status >= 500) {
-      return new PushResult.Failed(true, "HTTP " + status + snippet(response));
+      return new PushResult.Failed(
+          true, "HTTP " + status + snippet(response), retryAfter(response, clock).orElse(null));
     }
     if (status == 401 || status == 403) {
       return new PushResult.Failed(

@@ -37,7 +37,12 @@ public sealed interface PushResult {
 
   /**
    * The call failed as a whole. Retryable failures (server errors, timeouts) go back to the queue;
-   * the others (a refused credential, a malformed call) need an operator.
+   * the others (a refused credential, a malformed call) need an operator. {@code retryAfter} is how
+   * long the marketplace asked us to wait before trying again (a 503 in maintenance), or null.
    */
-  record Failed(boolean retryable, String reason) implements PushResult {}
+  record Failed(boolean retryable, String reason, Duration retryAfter) implements PushResult {
+    public Failed(boolean retryable, String reason) {
+      this(retryable, reason, null);
+    }
+  }
 }

@@ -81,6 +81,11 @@ public final class TikTokShopAdapter implements MarketplaceAdapter, WebhookVerif
   }
 
   @Override
+  public String callKey(ListingIds ids) {
+    return ids.optional("product_id").orElse("");
+  }
+
+  @Override
   public List<MarketplaceRequest> stockUpdate(
       URI baseUrl, Credentials credentials, List<StockPush> pushes, Instant now) {
     pushes.forEach(push -> validate(push.ids()));

@@ -149,6 +149,11 @@ class MarketplaceTypesTest {
         .isEqualTo(new PushResult.Failed(true, "HTTP 408"));
     assertThat(MarketplaceHttp.failure(response(500, "boom"), Fixtures.CLOCK))
         .isEqualTo(new PushResult.Failed(true, "HTTP 500: boom"));
+    // A server in maintenance that says when to come back is taken at its word.
+    assertThat(
+            MarketplaceHttp.failure(
+                response(503, Map.of("Retry-After", List.of("120")), ""), Fixtures.CLOCK))
+        .isEqualTo(new PushResult.Failed(true, "HTTP 503", Duration.ofSeconds(120)));
     assertThat(MarketplaceHttp.failure(response(401, ""), Fixtures.CLOCK))
         .isEqualTo(new PushResult.Failed(false, "HTTP 401: credentials refused or expired"));
     assertThat(MarketplaceHttp.failure(response(422, ""), Fixtures.CLOCK))
