@@ -246,14 +246,59 @@ class OrderApiTest {
             "components",
             List.of(Map.of("sku", "BA6", "quantity", 1), Map.of("sku", "BB6", "quantity", 2))));
     assertThat(levels("SET6").get("available").asLong()).isEqualTo(2);
-    shop.post("/v1/skus/SET6/reservations", Map.of("reservationId", "direct", "quantity", 1))
-        .assertProblem(409, "bundle-has-no-stock");
 
     assertThat(order("BU-1", "SET6", 2).json().get("status").asText()).isEqualTo("ALLOCATED");
     assertThat(levels("SET6").get("available").asLong()).isZero();
     assertThat(levels("BA6").get("available").asLong()).isEqualTo(3);
     assertThat(order("BU-2", "SET6", 1).json().get("status").asText()).isEqualTo("AWAITING_STOCK");
     assertThat(levels("BA6").get("reserved").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void aBundleReservationHoldsEveryComponentOrNone() {
+    sku("BA9", 5);
+    sku("BB9", 4);
+    shop.put(
+        "/v1/skus/SET9",
+        Map.of(
+            "name",
+            "Gift set",
+            "components",
+            List.of(Map.of("sku", "BA9", "quantity", 1), Map.of("sku", "BB9", "quantity", 2))));
+    Map<String, Object> hold = Map.of("reservationId", "cart-1", "quantity", 1);
+
+    ApiClient.Response reserved = shop.post("/v1/skus/SET9/reservations", hold);
+    assertThat(reserved.status()).as(reserved.body()).isEqualTo(201);
+    assertThat(reserved.json().get("available").asLong()).isEqualTo(1);
+    assertThat(reserved.json().get("components")).hasSize(2);
+    assertThat(levels("BA9").get("reserved").asLong()).isEqualTo(1);
+    assertThat(levels("BB9").get("reserved").asLong()).isEqualTo(2);
+    assertThat(shop.post("/v1/skus/SET9/reservations", hold).status()).isEqualTo(200);
+    assertThat(levels("BB9").get("reserved").asLong()).isEqualTo(2);
+
+    // BA9 could give 4 more, BB9 only 1 set: nothing is held, the answer says what is left.
+    ApiClient.Response refused =
+        shop.post("/v1/skus/SET9/reservations", Map.of("reservationId", "cart-2", "quantity", 2));
+    refused.assertProblem(409, "insufficient-stock");
+    assertThat(refused.json().get("available").asLong()).isEqualTo(1);
+    assertThat(levels("BA9").get("reserved").asLong()).isEqualTo(1);
+    assertThat(levels("BB9").get("reserved").asLong()).isEqualTo(2);
+
+    ApiClient.Response released = shop.delete("/v1/skus/SET9/reservations/cart-1");
+    assertThat(released.status()).as(released.body()).isEqualTo(200);
+    assertThat(released.json().get("status").asText()).isEqualTo("released");
+    assertThat(released.json().at("/levels/available").asLong()).isEqualTo(2);
+    assertThat(levels("BA9").get("reserved").asLong()).isZero();
+    shop.post("/v1/skus/SET9/reservations", hold).assertProblem(409, "reservation-closed");
+    shop.delete("/v1/skus/SET9/reservations/nothing").assertProblem(404, "reservation-not-found");
+
+    shop.post("/v1/skus/SET9/reservations", Map.of("reservationId", "cart-3", "quantity", 2));
+    ApiClient.Response shipped = shop.post("/v1/skus/SET9/reservations/cart-3/commit", "");
+    assertThat(shipped.status()).as(shipped.body()).isEqualTo(200);
+    assertThat(shipped.json().get("quantity").asLong()).isEqualTo(2);
+    assertThat(levels("BA9").get("onHand").asLong()).isEqualTo(3);
+    assertThat(levels("BB9").get("onHand").asLong()).isZero();
+    assertThat(levels("SET9").get("available").asLong()).isZero();
   }
 
   @Test

@@ -355,8 +355,8 @@ public final class SkuLedger {
       }
       return Decision.answer(reject(Rejection.SKU_NOT_FOUND, "The SKU is not defined."));
     }
-    // Limitation: a bundle cannot be reserved as such; callers reserve each component on its own
-    // SKU, and those holds are not atomic across SKUs.
+    // A bundle holds nothing itself: its callers (the order saga, the reservation API) hold its
+    // components, each on its own SKU.
     if (isBundle() && touchesStock(request)) {
       return Decision.answer(
           reject(
@@ -393,6 +393,7 @@ public final class SkuLedger {
         || request instanceof SkuRequest.AddIncoming
         || request instanceof SkuRequest.ReceiveIncoming
         || request instanceof SkuRequest.Reserve
+        || request instanceof SkuRequest.Release
         || request instanceof SkuRequest.Commit;
   }
 
@@ -492,14 +493,15 @@ public final class SkuLedger {
   private Decision decideReserve(SkuRequest.Reserve reserve, Instant now) {
     String id = reserve.reservationId();
     Reservation existing = active.get(id);
-    if (existing == null && closed.containsKey(id)) {
+    boolean isClosed = existing == null && closed.containsKey(id);
+    if (isClosed) {
       existing = closed.get(id).reservation();
     }
     if (existing != null) {
       if (existing.sameRequest(
           reserve.quantity(), reserve.channelId(), reserve.expiresInSeconds())) {
         // The hold as it stands now: a fill or a partial commit since then shows in the answer.
-        return Decision.answer(new Done(levels(), existing, false));
+        return Decision.answer(new Done(levels(), existing, false, isClosed));
       }
       return Decision.answer(
           reject(Rejection.ID_REUSED, "This reservationId was used with a different request."));

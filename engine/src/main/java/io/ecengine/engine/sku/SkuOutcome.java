@@ -9,9 +9,17 @@ public sealed interface SkuOutcome extends CborSerializable {
    * The request took effect, or had already taken effect. {@code created} is false for a retry or
    * for an update of something that existed. {@code reservation} is set for reservation requests:
    * the hold as placed (or as it stands, for a retry), and for a release or commit the hold as it
-   * was just before, so a commit's {@code quantity} minus what it shipped is what is left.
+   * was just before, so a commit's {@code quantity} minus what it shipped is what is left. {@code
+   * closed} is true when a retried reservation was released, expired or committed since: the answer
+   * repeats the first one, but the hold no longer stands.
    */
-  record Done(Levels levels, Reservation reservation, boolean created) implements SkuOutcome {}
+  record Done(Levels levels, Reservation reservation, boolean created, boolean closed)
+      implements SkuOutcome {
+
+    public Done(Levels levels, Reservation reservation, boolean created) {
+      this(levels, reservation, created, false);
+    }
+  }
 
   /** The request changed nothing. */
   record Rejected(Rejection reason, String detail, Levels levels) implements SkuOutcome {}

@@ -57,6 +57,7 @@ public final class SkuRoutes {
   private final ObjectMapper json;
   private final SkuSummaries summaries;
   private final Executor blocking;
+  private final BundleHolds bundles;
 
   public SkuRoutes(
       ClusterSharding sharding,
@@ -81,6 +82,7 @@ public final class SkuRoutes {
     this.json = json;
     this.summaries = summaries;
     this.blocking = blocking;
+    this.bundles = new BundleHolds(this::outcome, this);
   }
 
   public List<Endpoint> endpoints() {
@@ -312,27 +314,78 @@ public final class SkuRoutes {
         body.optionalText("channelId").map(c -> Ids.check("channelId", c)).orElse(null);
     Long expires = body.optionalLong("expiresInSeconds", 1, MAX_EXPIRY_SECONDS).orElse(null);
     String sku = sku(call);
-    return submit(call, new SkuRequest.Reserve(reservationId, quantity, channelId, expires))
-        .thenApply(
-            done -> {
+    return outcome(
+            call.tenantId(),
+            sku,
+            new SkuRequest.Reserve(reservationId, quantity, channelId, expires))
+        .thenCompose(
+            outcome -> {
+              Levels bundle = bundleOf(outcome);
+              if (bundle != null) {
+                return bundles.reserve(
+                    call.tenantId(), sku, bundle, reservationId, quantity, channelId, expires);
+              }
+              Done done = done(outcome);
               Map<String, Object> view = reservationView(sku, done.reservation());
-              return done.created()
-                  ? Reply.created(
-                      view, "/v1/skus/" + encode(sku) + "/reservations/" + encode(reservationId))
-                  : Reply.ok(view);
+              return CompletableFuture.completedFuture(
+                  done.created()
+                      ? Reply.created(
+                          view,
+                          "/v1/skus/" + encode(sku) + "/reservations/" + encode(reservationId))
+                      : Reply.ok(view));
             });
   }
 
   private CompletionStage<Reply> release(Call call) {
-    String reservationId = Ids.check("reservationId", call.param("reservationId"));
-    return submit(call, new SkuRequest.Release(reservationId))
-        .thenApply(done -> Reply.ok(closedView(sku(call), done, "released")));
+    return close(call, false);
   }
 
   private CompletionStage<Reply> commit(Call call) {
+    return close(call, true);
+  }
+
+  /** Releases or ships a reservation; on a bundle, its holds on every component. */
+  private CompletionStage<Reply> close(Call call, boolean commit) {
     String reservationId = Ids.check("reservationId", call.param("reservationId"));
-    return submit(call, new SkuRequest.Commit(reservationId))
-        .thenApply(done -> Reply.ok(closedView(sku(call), done, "committed")));
+    String sku = sku(call);
+    SkuRequest request =
+        commit ? new SkuRequest.Commit(reservationId) : new SkuRequest.Release(reservationId);
+    return outcome(call.tenantId(), sku, request)
+        .thenCompose(
+            outcome -> {
+              Levels bundle = bundleOf(outcome);
+              if (bundle != null) {
+                return bundles.close(call.tenantId(), sku, bundle, reservationId, commit);
+              }
+              return CompletableFuture.completedFuture(
+                  Reply.ok(closedView(sku, done(outcome), commit ? "committed" : "released")));
+            });
+  }
+
+  /** The bundle's levels when the SKU refused a hold because it is a bundle, else null. */
+  private static Levels bundleOf(SkuOutcome outcome) {
+    return outcome instanceof Rejected rejected
+            && rejected.reason() == SkuOutcome.Rejection.BUNDLE_HAS_NO_STOCK
+            && rejected.levels() != null
+            && !rejected.levels().components().isEmpty()
+        ? rejected.levels()
+        : null;
+  }
+
+  private static Done done(SkuOutcome outcome) {
+    if (outcome instanceof Done done) {
+      return done;
+    }
+    throw new ApiException(problem((Rejected) outcome));
+  }
+
+  /** Submits a request to a SKU of the tenant and answers its outcome, refusals included. */
+  private CompletionStage<SkuOutcome> outcome(String tenantId, String sku, SkuRequest request) {
+    return ResendingAsk.ask(
+        sharding.entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, sku).entityId()),
+        replyTo -> new SkuEntity.Submit(request, replyTo),
+        askTimeout,
+        resendAfter);
   }
 
   private CompletionStage<Reply> list(Call call) {
@@ -359,7 +412,11 @@ public final class SkuRoutes {
                                       row.onHand(),
                                       row.reserved(),
                                       row.safetyStock(),
-                                      row.available())))
+                                      row.available(),
+                                      row.backordered(),
+                                      row.preordered(),
+                                      row.incoming(),
+                                      row.components())))
                       .toList());
               body.put(
                   "nextCursor", page.nextCursor() == null ? null : encodeCursor(page.nextCursor()));
@@ -489,6 +546,10 @@ public final class SkuRoutes {
   }
 
   private static String encode(String segment) {
+    return encodeSegment(segment);
+  }
+
+  static String encodeSegment(String segment) {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
