@@ -89,6 +89,10 @@ class ShippingCapacityTest {
         .contains("shipping capacity", "3 open orders");
     assertThat(channel("rakuten-other").get("paused").asBoolean()).isFalse();
     shop.post("/v1/orders", order("rakuten-main", "R-4")).assertProblem(409, "channel-paused");
+    // An order the channel already has is answered as before, so a client's retry sees it.
+    ApiClient.Response retried = shop.post("/v1/orders", order("rakuten-main", "R-1"));
+    assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+    assertThat(retried.json().get("orderId").asText()).isEqualTo(ids.get(0));
 
     for (String id : ids.subList(0, 2)) {
       ApiClient.Response shipped =

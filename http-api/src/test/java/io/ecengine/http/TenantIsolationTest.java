@@ -2,6 +2,7 @@ package io.ecengine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,52 @@ class TenantIsolationTest {
     assertThat(beta.put("/v1/skus/SHARED-CODE", Map.of("name", "Beta's")).status()).isEqualTo(201);
     assertThat(alpha.get("/v1/skus/SHARED-CODE").json().get("name").asText()).isEqualTo("Alpha's");
     assertThat(beta.get("/v1/skus/SHARED-CODE").json().get("onHand").asLong()).isZero();
+  }
+
+  @Test
+  void aTenantNeverSeesOrActsOnAnotherTenantsOrdersOrChannels() {
+    ApiClient alpha = ApiClient.newTenant(server, "alpha-orders");
+    ApiClient beta = ApiClient.newTenant(server, "beta-orders");
+    alpha.put("/v1/skus/TEE", Map.of("name", "Tee"));
+    alpha.post(
+        "/v1/skus/TEE/adjustments", Map.of("adjustmentId", "a", "delta", 5, "reason", "receipt"));
+    String orderId =
+        alpha
+            .post(
+                "/v1/orders",
+                Map.of(
+                    "channelId",
+                    "web",
+                    "channelOrderId",
+                    "W-1",
+                    "lines",
+                    List.of(Map.of("sku", "TEE", "quantity", 2))))
+            .json()
+            .get("orderId")
+            .asText();
+    alpha.put(
+        "/v1/channels/rakuten-a",
+        Map.of(
+            "marketplace",
+            "rakuten",
+            "baseUrl",
+            "http://127.0.0.1:9/es",
+            "credentials",
+            Map.of("service_secret", "s", "license_key", "k")));
+
+    beta.get("/v1/orders/" + orderId).assertProblem(404, "order-not-found");
+    beta.post("/v1/orders/" + orderId + "/cancel", "").assertProblem(404, "order-not-found");
+    beta.post(
+            "/v1/orders/" + orderId + "/shipments",
+            Map.of("shipmentId", "s", "carrier", "yamato", "trackingNumber", "1"))
+        .assertProblem(404, "order-not-found");
+    assertThat(beta.get("/v1/orders").json().get("items")).isEmpty();
+    beta.get("/v1/channels/rakuten-a").assertProblem(404, "channel-not-found");
+    beta.get("/v1/channels/rakuten-a/sync").assertProblem(404, "channel-not-found");
+
+    assertThat(alpha.get("/v1/orders/" + orderId).json().get("status").asText())
+        .isEqualTo("ALLOCATED");
+    assertThat(alpha.get("/v1/skus/TEE").json().get("reserved").asLong()).isEqualTo(2);
   }
 
   @Test

@@ -34,8 +34,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -126,32 +128,41 @@ public final class OrderRoutes {
     String tenantId = call.tenantId();
     String orderId = OrderIds.of(channelId, channelOrderId);
     return CompletableFuture.supplyAsync(
-            () -> {
-              channels
-                  .get(tenantId, channelId)
-                  .filter(ChannelStore.ChannelRecord::paused)
-                  .ifPresent(
-                      paused -> {
-                        throw new ApiException(
-                            Problem.conflict(
-                                "channel-paused",
-                                "The channel is paused",
-                                "The channel takes no orders while paused ("
-                                    + paused.pauseReason()
-                                    + ")."));
-                      });
-              return slas.get(tenantId, channelId);
-            },
+            () ->
+                new Intake(
+                    channels.get(tenantId, channelId).filter(ChannelStore.ChannelRecord::paused),
+                    slas.get(tenantId, channelId)),
             blocking)
         .thenCompose(
-            sla -> {
-              Instant shipBy = sla.orElse(ShippingSla.DEFAULT).shipBy(Instant.now());
-              return ask(
-                  tenantId,
-                  orderId,
+            intake -> {
+              Instant shipBy = intake.sla().orElse(ShippingSla.DEFAULT).shipBy(Instant.now());
+              Function<ActorRef<OrderEntity.Reply>, OrderEntity.Command> place =
                   replyTo ->
                       new OrderEntity.Place(
-                          channelId, channelOrderId, lines, details, shipBy, replyTo));
+                          channelId, channelOrderId, lines, details, shipBy, replyTo);
+              if (intake.pausedChannel().isEmpty()) {
+                return ask(tenantId, orderId, place);
+              }
+              // A paused channel takes no new orders, but an order it already has is answered as
+              // before, so that a client retrying a placement it never heard back from sees it.
+              String reason = intake.pausedChannel().get().pauseReason();
+              return ask(tenantId, orderId, OrderEntity.Get::new)
+                  .exceptionally(
+                      error -> {
+                        Throwable cause =
+                            error instanceof CompletionException ? error.getCause() : error;
+                        if (cause instanceof ApiException api && api.problem().status() == 404) {
+                          throw new ApiException(
+                              Problem.conflict(
+                                  "channel-paused",
+                                  "The channel is paused",
+                                  "The channel takes no orders while paused (" + reason + ")."));
+                        }
+                        throw error instanceof CompletionException c
+                            ? c
+                            : new CompletionException(error);
+                      })
+                  .thenCompose(existing -> ask(tenantId, orderId, place));
             })
         .thenApply(
             accepted ->
@@ -159,6 +170,10 @@ public final class OrderRoutes {
                     ? Reply.created(view(accepted.order()), "/v1/orders/" + orderId)
                     : Reply.ok(view(accepted.order())));
   }
+
+  /** What the intake reads before placing: the channel if it is paused, and its SLA. */
+  private record Intake(
+      Optional<ChannelStore.ChannelRecord> pausedChannel, Optional<ShippingSla> sla) {}
 
   private static List<OrderLine> lines(JsonNode node) {
     if (node == null || !node.isArray() || node.isEmpty()) {
