@@ -46,6 +46,7 @@ import io.ecengine.persistence.MarketplaceOrderStore;
 import io.ecengine.persistence.OrderProjection;
 import io.ecengine.persistence.OrderSummaries;
 import io.ecengine.persistence.OverviewStore;
+import io.ecengine.persistence.PlannerStatistics;
 import io.ecengine.persistence.PushLog;
 import io.ecengine.persistence.SecretBox;
 import io.ecengine.persistence.ShipmentStore;
@@ -55,6 +56,7 @@ import io.ecengine.persistence.SkuProjection;
 import io.ecengine.persistence.SkuSummaries;
 import io.ecengine.persistence.SnapshotPruner;
 import io.ecengine.persistence.TenantStore;
+import io.ecengine.persistence.Vendor;
 import io.ecengine.persistence.WebhookDeliveries;
 import io.ecengine.persistence.WriteFence;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -66,6 +68,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -251,12 +254,14 @@ public final class Server implements AutoCloseable {
                   listingIndex,
                   blocking)
               .endpoints());
+      WebhookDeliveries webhookDeliveries = new WebhookDeliveries(database.dataSource());
+      forgetOldWebhookDeliveries(system, webhookDeliveries, blocking);
       endpoints.addAll(
           new WebhookRoutes(
                   ClusterSharding.get(system),
                   askTimeout,
                   channels,
-                  new WebhookDeliveries(database.dataSource()),
+                  webhookDeliveries,
                   intake,
                   blocking)
               .endpoints());
@@ -266,6 +271,8 @@ public final class Server implements AutoCloseable {
       capacityGuard.start(system, config.getDuration("ec.shipping-capacity.check-interval"));
       pruneSnapshots(
           system, database, config.getDuration("ec.sku.snapshot-prune-interval"), blocking);
+      keepPlannerStatistics(
+          system, database, config.getDuration("ec.db.analyze-interval"), blocking);
       endpoints.addAll(
           new CapacityRoutes(json, capacities, channels, slas, capacityGuard, blocking)
               .endpoints());
@@ -428,6 +435,74 @@ public final class Server implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("The engine did not stop in time", e);
     }
+  }
+
+  /**
+   * Forgets webhook delivery ids after two days, hourly: far beyond the longest redelivery window
+   * of any marketplace (Shopify retries for 4 hours), so a redelivery is still recognised, and the
+   * table does not grow for ever. Every node runs it; the delete is idempotent.
+   */
+  private static void forgetOldWebhookDeliveries(
+      ActorSystem<?> system, WebhookDeliveries deliveries, Executor blocking) {
+    Duration every = Duration.ofHours(1);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            every,
+            every,
+            () ->
+                blocking.execute(
+                    () -> {
+                      try {
+                        deliveries.forgetBefore(Instant.now().minus(Duration.ofDays(2)));
+                      } catch (RuntimeException e) {
+                        log.warn(
+                            "Forgetting old webhook deliveries failed; it runs again later", e);
+                      }
+                    }),
+            system.executionContext());
+  }
+
+  /**
+   * On a PostgreSQL server with autovacuum off, analyzes the engine's tables every {@code interval}
+   * (see PlannerStatistics); with autovacuum on, or on H2, does nothing.
+   */
+  private static void keepPlannerStatistics(
+      ActorSystem<?> system, Database database, Duration interval, Executor blocking) {
+    if (database.vendor() != Vendor.POSTGRESQL || interval.isZero()) {
+      return;
+    }
+    PlannerStatistics statistics = new PlannerStatistics(database.dataSource());
+    blocking.execute(
+        () -> {
+          try {
+            if (statistics.serverKeepsThemFresh()) {
+              return;
+            }
+          } catch (RuntimeException e) {
+            log.warn("Could not tell whether PostgreSQL analyzes tables itself", e);
+            return;
+          }
+          log.warn(
+              "PostgreSQL runs without autovacuum: the engine analyzes its own tables every {}."
+                  + " Turn autovacuum on in production.",
+              interval);
+          system
+              .scheduler()
+              .scheduleWithFixedDelay(
+                  Duration.ZERO,
+                  interval,
+                  () ->
+                      blocking.execute(
+                          () -> {
+                            try {
+                              statistics.analyze();
+                            } catch (RuntimeException e) {
+                              log.warn("Analyzing the tables failed; it runs again later", e);
+                            }
+                          }),
+                  system.executionContext());
+        });
   }
 
   /** Deletes the SKU snapshots that newer ones replaced, on the blocking threads. */

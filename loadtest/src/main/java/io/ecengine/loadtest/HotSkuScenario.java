@@ -40,13 +40,39 @@ public final class HotSkuScenario {
   public record Settings(
       int clients, Duration warmUp, Duration phase, String databaseUrl, String user, long stock) {}
 
-  /** The phases measured and what was checked afterwards. */
+  /**
+   * The phases measured and what was checked afterwards. {@code phases} are, in order: engine
+   * reservations, plain SQL, {@code GET /health}, the engine in the open model, the hot SKU again
+   * with reads and reservations of another SKU alongside ({@code beside} holds those two). {@code
+   * heapMaxMiB} is the most heap seen used at the end of a phase, {@code heapAfterGcMiB} what was
+   * left after a collection at the end.
+   */
   public record Outcome(
       List<LoadResult> phases,
+      List<LoadResult> beside,
       long engineAcknowledged,
       long engineReserved,
       long sqlAcknowledged,
-      long sqlStockTaken) {}
+      long sqlStockTaken,
+      long heapMaxMiB,
+      long heapAfterGcMiB) {
+
+    public LoadResult engine() {
+      return phases.get(0);
+    }
+
+    public LoadResult sql() {
+      return phases.get(1);
+    }
+
+    public LoadResult health() {
+      return phases.get(2);
+    }
+
+    public LoadResult open() {
+      return phases.get(3);
+    }
+  }
 
   private HotSkuScenario() {}
 
@@ -96,6 +122,7 @@ public final class HotSkuScenario {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + server.port();
     List<LoadResult> phases = new ArrayList<>();
+    List<LoadResult> beside = new ArrayList<>();
     try {
       String key = setUp(http, base, settings.stock());
       // Reservation ids are unique across phases: a repeated id would be an idempotent replay.
@@ -120,6 +147,25 @@ public final class HotSkuScenario {
                       HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
                       HttpResponse.BodyHandlers.discarding())
                   .thenApply(r -> Integer.toString(r.statusCode()));
+      LoadRunner.Call coldRead =
+          n ->
+              http.sendAsync(
+                      HttpRequest.newBuilder(URI.create(base + "/v1/skus/COLD"))
+                          .header("Authorization", "Bearer " + key)
+                          .GET()
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .thenApply(r -> Integer.toString(r.statusCode()));
+      LoadRunner.Call coldReserve =
+          n ->
+              http.sendAsync(
+                      post(
+                          base + "/v1/skus/COLD/reservations",
+                          key,
+                          "{\"reservationId\":\"" + runId + "-cold-" + n + "\",\"quantity\":1}"),
+                      HttpResponse.BodyHandlers.discarding())
+                  .thenApply(r -> Integer.toString(r.statusCode()));
+      HeapWatch heap = new HeapWatch();
 
       log.info("Warming up for {}", settings.warmUp());
       LoadResult warmUp =
@@ -127,6 +173,7 @@ public final class HotSkuScenario {
       LoadResult engine =
           LoadRunner.closed("engine reservations", settings.clients(), settings.phase(), reserve);
       phases.add(engine);
+      heap.sample();
       LoadResult sql;
       try (PlainSqlStock stock =
           new PlainSqlStock(url, settings.user(), settings.clients(), settings.stock())) {
@@ -134,6 +181,7 @@ public final class HotSkuScenario {
             LoadRunner.closed(
                 "plain SQL UPDATE", settings.clients(), settings.phase(), stock::take);
         phases.add(sql);
+        heap.sample();
         phases.add(LoadRunner.closed("GET /health", settings.clients(), settings.phase(), health));
         double rate = Math.max(50, engine.perSecond() * 0.5);
         phases.add(
@@ -144,6 +192,22 @@ public final class HotSkuScenario {
                 settings.clients(),
                 settings.clients() * 16,
                 reserve));
+        heap.sample();
+        // The hot SKU saturated again, while another SKU is read and reserved at a steady rate:
+        // what its callers wait shows whether one hot SKU holds up the rest of the shop.
+        CompletableFuture<LoadResult> reads =
+            besides("reads of another SKU 50/s", settings.phase(), coldRead);
+        CompletableFuture<LoadResult> reservations =
+            besides("reservations of another SKU 50/s", settings.phase(), coldReserve);
+        phases.add(
+            LoadRunner.closed(
+                "engine reservations, others beside",
+                settings.clients(),
+                settings.phase(),
+                reserve));
+        beside.add(reads.join());
+        beside.add(reservations.join());
+        heap.sample();
         long sqlTaken = settings.stock() - stock.remaining();
         JsonNode levels = get(http, base + "/v1/skus/HOT", key);
         long acknowledged =
@@ -154,17 +218,64 @@ public final class HotSkuScenario {
                     .sum();
         return new Outcome(
             phases,
+            beside,
             acknowledged,
             levels.get("reserved").asLong(),
             sql.outcomes().getOrDefault("updated", 0L),
-            sqlTaken);
+            sqlTaken,
+            heap.maxMiB(),
+            heap.afterGcMiB());
       }
     } finally {
       server.close();
     }
   }
 
-  /** Creates a tenant and the hot SKU with plenty of stock; returns the tenant's key. */
+  /** An open-model stream of {@code call} at 50 a second, run beside the current phase. */
+  private static CompletableFuture<LoadResult> besides(
+      String name, Duration duration, LoadRunner.Call call) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return LoadRunner.open(name, 50, duration, 8, 400, call);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        },
+        task -> {
+          Thread thread = new Thread(task, name);
+          thread.setDaemon(true);
+          thread.start();
+        });
+  }
+
+  /** The heap the benchmark's JVM (engine and clients) used, sampled between phases. */
+  private static final class HeapWatch {
+    private long max;
+
+    void sample() {
+      max = Math.max(max, used());
+    }
+
+    long maxMiB() {
+      sample();
+      return max / (1024 * 1024);
+    }
+
+    long afterGcMiB() {
+      System.gc();
+      return used() / (1024 * 1024);
+    }
+
+    private static long used() {
+      return java.lang.management.ManagementFactory.getMemoryMXBean()
+          .getHeapMemoryUsage()
+          .getUsed();
+    }
+  }
+
+  /** Creates a tenant, the hot SKU and another one with plenty of stock; returns the key. */
   private static String setUp(HttpClient http, String base, long stock) throws Exception {
     HttpResponse<String> tenant =
         http.send(
@@ -189,6 +300,15 @@ public final class HotSkuScenario {
     if (adjusted.statusCode() != 200) {
       throw new IllegalStateException("Could not stock the hot SKU: " + adjusted.body());
     }
+    http.send(
+        put(base + "/v1/skus/COLD", key, "{\"name\":\"Another item\"}"),
+        HttpResponse.BodyHandlers.discarding());
+    http.send(
+        post(
+            base + "/v1/skus/COLD/adjustments",
+            key,
+            "{\"adjustmentId\":\"bench-stock\",\"delta\":" + stock + ",\"reason\":\"receipt\"}"),
+        HttpResponse.BodyHandlers.discarding());
     return key;
   }
 
@@ -261,7 +381,8 @@ public final class HotSkuScenario {
         connections.add(connection);
         statement =
             connection.prepareStatement(
-                "UPDATE stock SET available = available - 1 WHERE sku = 'HOT' AND available >= 1");
+                "UPDATE stock SET available = available - 1 WHERE sku = ? AND available >= 1");
+        statement.setString(1, "HOT");
         statements.set(statement);
       }
       return statement;

@@ -189,7 +189,7 @@ public final class LiveBurstScenario {
     return new Outcome(settings, realtime, batch);
   }
 
-  private static Run runOnce(Settings settings, boolean realtime) throws Exception {
+  static Run runOnce(Settings settings, boolean realtime) throws Exception {
     String mode =
         realtime ? "real-time pushes" : "batch sync every " + pretty(settings.batchInterval());
     log.info("=== live-burst: {} ===", mode);

@@ -26,7 +26,12 @@ class HotSkuScenarioTest {
                 "postgres",
                 5_000));
 
-    assertThat(outcome.phases()).hasSize(4);
+    assertThat(outcome.phases()).hasSize(5);
+    assertThat(outcome.beside()).hasSize(2);
+    // The other SKU is read and reserved beside the hot one: answered, never a server error.
+    outcome
+        .beside()
+        .forEach(p -> assertThat(p.outcomes().keySet()).isSubsetOf("200", "201", "503"));
     assertThat(outcome.engineAcknowledged()).isPositive();
     assertThat(outcome.engineReserved()).isEqualTo(outcome.engineAcknowledged());
     assertThat(outcome.engineReserved()).isLessThanOrEqualTo(5_000);

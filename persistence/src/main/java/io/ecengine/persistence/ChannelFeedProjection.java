@@ -77,7 +77,7 @@ public final class ChannelFeedProjection {
     return JdbcProjection.groupedWithinAsync(
             ProjectionId.of(NAME, tag),
             source,
-            JdbcSessions.factory(database.dataSource()),
+            JdbcSessions.projectionFactory(database),
             () -> new Nudger(channels, askTimeout),
             system)
         .withGroup(GROUP_SIZE, GROUP_WITHIN)

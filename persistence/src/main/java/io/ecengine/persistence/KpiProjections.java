@@ -61,7 +61,7 @@ public final class KpiProjections {
     return JdbcProjection.groupedWithin(
             ProjectionId.of(ORDERS, tag),
             EventSourcedProvider.<OrderEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
-            JdbcSessions.factory(database.dataSource()),
+            JdbcSessions.projectionFactory(database),
             InGroups.of(() -> new OrderKpiHandler(tag)),
             system)
         .withGroup(InGroups.SIZE, InGroups.WITHIN)
@@ -73,7 +73,7 @@ public final class KpiProjections {
     return JdbcProjection.groupedWithin(
             ProjectionId.of(STOCK, tag),
             EventSourcedProvider.<SkuEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
-            JdbcSessions.factory(database.dataSource()),
+            JdbcSessions.projectionFactory(database),
             InGroups.of(StockKpiHandler::new),
             system)
         .withGroup(InGroups.SIZE, InGroups.WITHIN)

@@ -50,23 +50,9 @@ public final class MarketplaceOrderStore {
    * @return true when the order was not recorded before
    */
   public boolean save(String tenantId, String channelId, MarketplaceOrder order, int unmapped) {
-    String json = toJson(order.lines());
-    String sql =
-        "INSERT INTO marketplace_orders (tenant_id, channel_id, channel_order_id, lines_json,"
-            + " unmapped_lines, imported_at) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1"
-            + " FROM marketplace_orders WHERE tenant_id = ? AND channel_id = ?"
-            + " AND channel_order_id = ?)";
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert = connection.prepareStatement(sql)) {
-      insert.setString(1, tenantId);
-      insert.setString(2, channelId);
-      insert.setString(3, order.channelOrderId());
-      insert.setString(4, json);
-      insert.setInt(5, unmapped);
-      insert.setObject(6, Jdbc.toDb(clock.instant()));
-      insert.setString(7, tenantId);
-      insert.setString(8, channelId);
-      insert.setString(9, order.channelOrderId());
+        PreparedStatement insert = connection.prepareStatement(INSERT_IF_NEW)) {
+      bindInsert(insert, tenantId, channelId, order, unmapped);
       if (insert.executeUpdate() == 1) {
         return true;
       }
@@ -75,11 +61,77 @@ public final class MarketplaceOrderStore {
         throw failure("record marketplace order " + order.channelOrderId(), tenantId, e);
       }
     }
+    enrichIfNamesMore(tenantId, channelId, order, unmapped);
+    return false;
+  }
+
+  private static final String INSERT_IF_NEW =
+      "INSERT INTO marketplace_orders (tenant_id, channel_id, channel_order_id, lines_json,"
+          + " unmapped_lines, imported_at) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1"
+          + " FROM marketplace_orders WHERE tenant_id = ? AND channel_id = ?"
+          + " AND channel_order_id = ?)";
+
+  private void bindInsert(
+      PreparedStatement insert,
+      String tenantId,
+      String channelId,
+      MarketplaceOrder order,
+      int unmapped)
+      throws SQLException {
+    insert.setString(1, tenantId);
+    insert.setString(2, channelId);
+    insert.setString(3, order.channelOrderId());
+    insert.setString(4, toJson(order.lines()));
+    insert.setInt(5, unmapped);
+    insert.setObject(6, Jdbc.toDb(clock.instant()));
+    insert.setString(7, tenantId);
+    insert.setString(8, channelId);
+    insert.setString(9, order.channelOrderId());
+  }
+
+  /** An order recorded before keeps its lines, unless these name the same units with more ids. */
+  private void enrichIfNamesMore(
+      String tenantId, String channelId, MarketplaceOrder order, int unmapped) {
     List<MarketplaceOrder.Line> stored = lines(tenantId, channelId, order.channelOrderId());
     if (namesMore(order.lines(), stored)) {
-      enrich(tenantId, channelId, order.channelOrderId(), json, unmapped);
+      enrich(tenantId, channelId, order.channelOrderId(), toJson(order.lines()), unmapped);
     }
-    return false;
+  }
+
+  /** An order to record, with the number of its lines that match no listing. */
+  public record Imported(MarketplaceOrder order, int unmapped) {}
+
+  /**
+   * Records the lines of several orders of one channel as {@link #save} does, in one batch on one
+   * connection: an order pull brings up to a page of orders at a time, and a statement and a
+   * connection per order would make the database the bottleneck of a burst.
+   */
+  public void saveAll(String tenantId, String channelId, List<Imported> orders) {
+    if (orders.isEmpty()) {
+      return;
+    }
+    int[] inserted;
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert = connection.prepareStatement(INSERT_IF_NEW)) {
+      for (Imported imported : orders) {
+        bindInsert(insert, tenantId, channelId, imported.order(), imported.unmapped());
+        insert.addBatch();
+      }
+      inserted = insert.executeBatch();
+    } catch (SQLException e) {
+      // Another node recorded one of them at the same moment: fall back to one at a time, which
+      // sorts out which ones are new.
+      for (Imported imported : orders) {
+        save(tenantId, channelId, imported.order(), imported.unmapped());
+      }
+      return;
+    }
+    for (int i = 0; i < orders.size(); i++) {
+      if (inserted[i] == 0) {
+        Imported known = orders.get(i);
+        enrichIfNamesMore(tenantId, channelId, known.order(), known.unmapped());
+      }
+    }
   }
 
   /** The same units (in total) as the stored lines, named with more ids. */

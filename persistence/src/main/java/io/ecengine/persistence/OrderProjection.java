@@ -54,7 +54,7 @@ public final class OrderProjection {
     return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             source,
-            JdbcSessions.factory(database.dataSource()),
+            JdbcSessions.projectionFactory(database),
             InGroups.of(OrderSummaryHandler::new),
             system)
         .withGroup(InGroups.SIZE, InGroups.WITHIN)

@@ -53,7 +53,7 @@ public final class SkuProjection {
     return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             source,
-            JdbcSessions.factory(database.dataSource()),
+            JdbcSessions.projectionFactory(database),
             InGroups.of(SkuSummaryHandler::new),
             system)
         .withGroup(InGroups.SIZE, InGroups.WITHIN)

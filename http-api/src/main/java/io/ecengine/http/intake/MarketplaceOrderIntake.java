@@ -69,42 +69,64 @@ public final class MarketplaceOrderIntake implements OrderIntake {
     this.blocking = blocking;
   }
 
+  /**
+   * Places a page of marketplace orders: what they need from the database (their listings, the
+   * channel's SLA, the record of their lines) is read and written once for the page, then every
+   * order is placed. The stage fails if any order could not be placed; the others are placed all
+   * the same, and placing them again is harmless.
+   */
   @Override
   public CompletionStage<Void> importOrders(
       String tenantId, String channelId, List<MarketplaceOrder> marketplaceOrders) {
-    List<CompletableFuture<OrderEntity.Accepted>> placed = new ArrayList<>();
-    for (MarketplaceOrder order : marketplaceOrders) {
-      placed.add(importOrder(tenantId, channelId, order).toCompletableFuture());
+    if (marketplaceOrders.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.allOf(placed.toArray(CompletableFuture[]::new));
+    return CompletableFuture.supplyAsync(
+            () -> prepareAll(tenantId, channelId, marketplaceOrders), blocking)
+        .thenCompose(
+            prepared -> {
+              List<CompletableFuture<?>> placed = new ArrayList<>();
+              prepared.forEach(
+                  (order, lines) ->
+                      placed.add(
+                          lines.failure() != null
+                              ? CompletableFuture.failedFuture(lines.failure())
+                              : place(tenantId, channelId, order, lines).toCompletableFuture()));
+              return CompletableFuture.allOf(placed.toArray(CompletableFuture[]::new));
+            });
   }
 
   /** Places one marketplace order; the answer says whether it was new. */
   public CompletionStage<OrderEntity.Accepted> importOrder(
       String tenantId, String channelId, MarketplaceOrder order) {
-    if (order.lines().isEmpty()) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("Order " + order.channelOrderId() + " has no lines"));
-    }
-    return CompletableFuture.supplyAsync(() -> prepare(tenantId, channelId, order), blocking)
+    return CompletableFuture.supplyAsync(
+            () -> prepareAll(tenantId, channelId, List.of(order)).get(order), blocking)
         .thenCompose(
-            prepared ->
-                sharding
-                    .entityRefFor(
-                        OrderEntity.TYPE_KEY,
-                        OrderEntity.entityId(
-                            tenantId, OrderIds.of(channelId, order.channelOrderId())))
-                    .<OrderEntity.Reply>ask(
-                        replyTo ->
-                            new OrderEntity.Place(
-                                channelId,
-                                order.channelOrderId(),
-                                prepared.lines(),
-                                details(order),
-                                prepared.shipBy(),
-                                order.placedAt(),
-                                replyTo),
-                        askTimeout))
+            prepared -> {
+              if (prepared.failure() != null) {
+                throw new java.util.concurrent.CompletionException(prepared.failure());
+              }
+              return place(tenantId, channelId, order, prepared);
+            });
+  }
+
+  private CompletionStage<OrderEntity.Accepted> place(
+      String tenantId, String channelId, MarketplaceOrder order, Prepared prepared) {
+    return sharding
+        .entityRefFor(
+            OrderEntity.TYPE_KEY,
+            OrderEntity.entityId(tenantId, OrderIds.of(channelId, order.channelOrderId())))
+        .<OrderEntity.Reply>ask(
+            replyTo ->
+                new OrderEntity.Place(
+                    channelId,
+                    order.channelOrderId(),
+                    prepared.lines(),
+                    details(order),
+                    prepared.shipBy(),
+                    order.placedAt(),
+                    replyTo),
+            askTimeout)
         .thenApply(
             reply -> {
               if (reply instanceof OrderEntity.Accepted accepted) {
@@ -123,31 +145,45 @@ public final class MarketplaceOrderIntake implements OrderIntake {
             });
   }
 
-  private record Prepared(List<OrderLine> lines, Instant shipBy) {}
+  /** An order ready to place, or why it cannot be. */
+  private record Prepared(List<OrderLine> lines, Instant shipBy, RuntimeException failure) {}
 
-  private Prepared prepare(String tenantId, String channelId, MarketplaceOrder order) {
-    Map<String, Long> quantities = new LinkedHashMap<>();
-    int unmapped = 0;
-    for (MarketplaceOrder.Line line : order.lines()) {
-      if (line.quantity() < 1) {
+  private Map<MarketplaceOrder, Prepared> prepareAll(
+      String tenantId, String channelId, List<MarketplaceOrder> marketplaceOrders) {
+    ShippingSla sla = slas.get(tenantId, channelId).orElse(ShippingSla.DEFAULT);
+    Map<MarketplaceOrder, Prepared> prepared = new LinkedHashMap<>();
+    List<MarketplaceOrderStore.Imported> toRecord = new ArrayList<>();
+    for (MarketplaceOrder order : marketplaceOrders) {
+      Map<String, Long> quantities = new LinkedHashMap<>();
+      int unmapped = 0;
+      for (MarketplaceOrder.Line line : order.lines()) {
+        if (line.quantity() < 1) {
+          continue;
+        }
+        String sku = listings.skuFor(tenantId, channelId, line.ids()).orElse(null);
+        if (sku == null) {
+          unmapped++;
+          sku = unlisted(line);
+        }
+        quantities.merge(sku, line.quantity(), Long::sum);
+      }
+      if (quantities.isEmpty()) {
+        prepared.put(
+            order,
+            new Prepared(
+                null,
+                null,
+                new IllegalArgumentException("Order " + order.channelOrderId() + " has no units")));
         continue;
       }
-      String sku = listings.skuFor(tenantId, channelId, line.ids()).orElse(null);
-      if (sku == null) {
-        unmapped++;
-        sku = unlisted(line);
-      }
-      quantities.merge(sku, line.quantity(), Long::sum);
+      toRecord.add(new MarketplaceOrderStore.Imported(order, unmapped));
+      List<OrderLine> lines = new ArrayList<>();
+      quantities.forEach((sku, quantity) -> lines.add(new OrderLine(sku, quantity)));
+      Instant placedAt = order.placedAt() != null ? order.placedAt() : Instant.now();
+      prepared.put(order, new Prepared(lines, sla.shipBy(placedAt), null));
     }
-    if (quantities.isEmpty()) {
-      throw new IllegalArgumentException("Order " + order.channelOrderId() + " has no units");
-    }
-    orders.save(tenantId, channelId, order, unmapped);
-    List<OrderLine> lines = new ArrayList<>();
-    quantities.forEach((sku, quantity) -> lines.add(new OrderLine(sku, quantity)));
-    Instant placedAt = order.placedAt() != null ? order.placedAt() : Instant.now();
-    Instant shipBy = slas.get(tenantId, channelId).orElse(ShippingSla.DEFAULT).shipBy(placedAt);
-    return new Prepared(lines, shipBy);
+    orders.saveAll(tenantId, channelId, toRecord);
+    return prepared;
   }
 
   private static String unlisted(MarketplaceOrder.Line line) {
