@@ -183,6 +183,19 @@ class ChannelApiTest {
     assertThat(shop.delete("/v1/skus/LIVE/allocation/rakuten-2").status()).isEqualTo(204);
     assertThat(sellable("LIVE")).containsEntry("rakuten-2", 70L);
     shop.get("/v1/skus/NOPE/availability").assertProblem(404, "sku-not-found");
+
+    // A tenant-wide safety stock is held back from every channel of SKUs without their own.
+    shop.put("/v1/safety-stock", Map.of("quantity", -1)).assertProblem(400, "invalid-request");
+    assertThat(shop.put("/v1/safety-stock", Map.of("quantity", 20)).status()).isEqualTo(200);
+    assertThat(shop.get("/v1/safety-stock").json().get("safetyStock").asLong()).isEqualTo(20);
+    assertThat(sellable("LIVE")).containsEntry("rakuten-2", 50L).containsEntry("amazon-1", 10L);
+    assertThat(shop.get("/v1/skus/LIVE/availability").body()).contains("tenant safety stock 20");
+    // The SKU's own safety stock beats it.
+    shop.put("/v1/skus/LIVE/safety-stock", Map.of("quantity", 5));
+    assertThat(sellable("LIVE")).containsEntry("rakuten-2", 65L);
+    shop.put("/v1/safety-stock", Map.of("quantity", 0));
+    shop.put("/v1/skus/LIVE/safety-stock", Map.of("quantity", 0));
+    assertThat(sellable("LIVE")).containsEntry("rakuten-2", 70L);
   }
 
   private static Map<String, Long> sellable(String sku) {

@@ -22,6 +22,16 @@ public final class AllocationRuleStore {
   /** The SKU under which a channel's tenant-wide default rule is kept. */
   public static final String TENANT_DEFAULT = "*";
 
+  /**
+   * The channel id of a rule for every channel: the tenant's safety stock is kept as rule {@value
+   * #SAFETY_STOCK} of SKU {@value #TENANT_DEFAULT} for channel {@value #EVERY_CHANNEL} (no channel
+   * id can be "*").
+   */
+  public static final String EVERY_CHANNEL = "*";
+
+  /** The rule name of the tenant's safety stock. */
+  public static final String SAFETY_STOCK = "safety";
+
   public static final int MAX_RULE_LENGTH = 32;
 
   private static final Pattern RULE =
@@ -136,6 +146,20 @@ public final class AllocationRuleStore {
     } catch (SQLException e) {
       throw failure("read the allocation rules of " + sku, tenantId, e);
     }
+  }
+
+  /** Sets the safety stock held back from every channel for SKUs without their own. */
+  public void putTenantSafetyStock(String tenantId, long units) {
+    put(tenantId, TENANT_DEFAULT, EVERY_CHANNEL, SAFETY_STOCK, units);
+  }
+
+  /** The tenant's safety stock for SKUs without their own; 0 when none is set. */
+  public long tenantSafetyStock(String tenantId) {
+    return defaults(tenantId).stream()
+        .filter(row -> row.channelId().equals(EVERY_CHANNEL) && row.rule().equals(SAFETY_STOCK))
+        .mapToLong(RuleRow::amount)
+        .findFirst()
+        .orElse(0);
   }
 
   /** The tenant's default rules, by channel id. */

@@ -67,7 +67,13 @@ public final class JdbcChannelBackend implements ChannelBackend {
     }
     Map<String, Map<String, AllocationRule>> perSku = new HashMap<>();
     Map<String, AllocationRule> defaults = new HashMap<>();
+    long tenantSafetyStock = 0;
     for (AllocationRuleStore.RuleRow row : rules.all(tenantId)) {
+      if (row.channelId().equals(AllocationRuleStore.EVERY_CHANNEL)
+          && row.rule().equals(AllocationRuleStore.SAFETY_STOCK)) {
+        tenantSafetyStock = row.amount();
+        continue;
+      }
       AllocationRule rule;
       try {
         rule = AllocationRule.named(row.rule(), row.amount());
@@ -102,7 +108,7 @@ public final class JdbcChannelBackend implements ChannelBackend {
             listed,
             pushLog.lastSent(tenantId, channelId),
             skuRules,
-            new ChannelRules(defaults, null)));
+            new ChannelRules(defaults, null, tenantSafetyStock)));
   }
 
   @Override

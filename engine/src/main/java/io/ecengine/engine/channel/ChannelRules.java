@@ -10,10 +10,15 @@ import java.util.Optional;
  * channel not named. A null fallback means "nothing to say at this level", so that the next level
  * decides (see {@link Sellable#ruleFor}).
  *
+ * <p>{@code safetyStock}, at the tenant level, is held back from every channel for each SKU that
+ * has no safety stock of its own (a SKU's own safety stock is already outside its available); at
+ * the SKU level it is 0.
+ *
  * <p>A {@link AllocationRule.DedicatedQuota} must be named per channel: as a fallback it would give
  * every channel, known or not, its own quota, and the other channels could not set it aside.
  */
-public record ChannelRules(Map<String, AllocationRule> perChannel, AllocationRule fallback)
+public record ChannelRules(
+    Map<String, AllocationRule> perChannel, AllocationRule fallback, long safetyStock)
     implements CborSerializable {
 
   private static final ChannelRules NONE = new ChannelRules(Map.of(), null);
@@ -23,6 +28,14 @@ public record ChannelRules(Map<String, AllocationRule> perChannel, AllocationRul
     if (fallback instanceof AllocationRule.DedicatedQuota) {
       throw new IllegalArgumentException("a dedicated quota must name its channel");
     }
+    if (safetyStock < 0) {
+      throw new IllegalArgumentException("safety stock must not be negative, was " + safetyStock);
+    }
+  }
+
+  /** Rules without a tenant-wide safety stock. */
+  public ChannelRules(Map<String, AllocationRule> perChannel, AllocationRule fallback) {
+    this(perChannel, fallback, 0);
   }
 
   /** No rules at this level. */

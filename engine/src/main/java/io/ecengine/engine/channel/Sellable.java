@@ -39,8 +39,10 @@ import java.util.TreeSet;
  *       that the quota channels together never offer more than available.
  * </ul>
  *
- * <p>Pausing a channel shows 0 there but keeps its quota set aside: the units stay dedicated until
- * the rule is removed. Whatever the rules, no result is below 0 or above available.
+ * <p>Safety stock is held back from every channel first: a SKU's own is already outside its
+ * available; for a SKU without one, the tenant's ({@link ChannelRules#safetyStock}) is taken off
+ * here. Pausing a channel shows 0 there but keeps its quota set aside: the units stay dedicated
+ * until the rule is removed. Whatever the rules, no result is below 0 or above available.
  */
 public final class Sellable {
 
@@ -117,7 +119,15 @@ public final class Sellable {
     // take units out of a component's quota.
     long available = Math.max(0, levels.available());
     List<String> steps = new ArrayList<>();
-    steps.add("available " + available);
+    steps.add(
+        levels.safetyStock() > 0
+            ? "available " + available + " (safety stock " + levels.safetyStock() + " held back)"
+            : "available " + available);
+    long tenantSafety = tenantDefaults.safetyStock();
+    if (tenantSafety > 0 && levels.safetyStock() == 0 && levels.components().isEmpty()) {
+      available = Math.max(0, available - tenantSafety);
+      steps.add("tenant safety stock " + tenantSafety + " held back → " + available);
+    }
 
     AllocationRule rule = ruleFor(channelId, skuRules, tenantDefaults);
     long quantity =

@@ -264,4 +264,45 @@ class SellableTest {
             () -> Sellable.compute(available(40), -1, "tiktok-live", rules, NONE, Map.of(), false))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theTenantsSafetyStockIsHeldBackOnlyFromSkusWithoutTheirOwn() {
+    ChannelRules tenant = new ChannelRules(Map.of(), null, 15);
+    SellableQuantity without =
+        Sellable.compute(
+            new Levels("x", 40, 0, 0, 40),
+            0,
+            "amazon",
+            ChannelRules.none(),
+            tenant,
+            Map.of(),
+            false);
+    assertThat(without.quantity()).isEqualTo(25);
+    assertThat(without.steps())
+        .containsExactly(
+            "available 40", "tenant safety stock 15 held back → 25", "shared pool → 25");
+
+    SellableQuantity own =
+        Sellable.compute(
+            new Levels("x", 45, 0, 5, 40),
+            0,
+            "amazon",
+            ChannelRules.none(),
+            tenant,
+            Map.of(),
+            false);
+    assertThat(own.quantity()).isEqualTo(40);
+    assertThat(own.steps().get(0)).isEqualTo("available 40 (safety stock 5 held back)");
+
+    SellableQuantity small =
+        Sellable.compute(
+            new Levels("x", 10, 0, 0, 10),
+            0,
+            "amazon",
+            ChannelRules.none(),
+            tenant,
+            Map.of(),
+            false);
+    assertThat(small.quantity()).isZero();
+  }
 }

@@ -134,7 +134,9 @@ public final class ChannelRoutes {
             "/v1/allocation-defaults/{channelId}",
             Access.TENANT,
             this::deleteDefaultRule),
-        new Endpoint("GET", "/v1/skus/{sku}/availability", Access.TENANT, this::availability));
+        new Endpoint("GET", "/v1/skus/{sku}/availability", Access.TENANT, this::availability),
+        new Endpoint("PUT", "/v1/safety-stock", Access.TENANT, this::putTenantSafetyStock),
+        new Endpoint("GET", "/v1/safety-stock", Access.TENANT, this::getTenantSafetyStock));
   }
 
   // Channels ------------------------------------------------------------------------------------
@@ -555,6 +557,27 @@ public final class ChannelRoutes {
         });
   }
 
+  /**
+   * The safety stock held back from every channel for each SKU without its own (a SKU's own, set
+   * with {@code PUT /v1/skus/{sku}/safety-stock}, beats it). 0 holds nothing back.
+   */
+  private CompletionStage<Reply> putTenantSafetyStock(Call call) {
+    JsonBody body = JsonBody.parse(json, call.body(), Set.of("quantity"));
+    long quantity = body.requiredLong("quantity", 0, SkuRoutes.MAX_QUANTITY);
+    String tenantId = call.tenantId();
+    return blocking(
+        () -> {
+          rules.putTenantSafetyStock(tenantId, quantity);
+          reloadAll(tenantId);
+          return Reply.ok(Map.of("safetyStock", quantity));
+        });
+  }
+
+  private CompletionStage<Reply> getTenantSafetyStock(Call call) {
+    String tenantId = call.tenantId();
+    return blocking(() -> Reply.ok(Map.of("safetyStock", rules.tenantSafetyStock(tenantId))));
+  }
+
   private CompletionStage<Reply> deleteSkuRule(Call call) {
     return deleteRule(call, Ids.check("sku", call.param("sku")));
   }
@@ -652,7 +675,12 @@ public final class ChannelRoutes {
               List<ChannelStore.ChannelRecord> list = all.getKey().getValue();
               Map<String, AllocationRule> perSku = new TreeMap<>();
               Map<String, AllocationRule> defaults = new TreeMap<>();
+              long tenantSafety = 0;
               for (AllocationRuleStore.RuleRow row : all.getValue()) {
+                if (row.channelId().equals(AllocationRuleStore.EVERY_CHANNEL)) {
+                  tenantSafety = row.amount();
+                  continue;
+                }
                 AllocationRule rule = toRule(row.rule(), row.amount());
                 (row.sku().equals(AllocationRuleStore.TENANT_DEFAULT) ? defaults : perSku)
                     .put(row.channelId(), rule);
@@ -666,7 +694,7 @@ public final class ChannelRoutes {
                       levels,
                       list.stream().map(ChannelStore.ChannelRecord::channelId).toList(),
                       new ChannelRules(perSku, null),
-                      new ChannelRules(defaults, null),
+                      new ChannelRules(defaults, null, tenantSafety),
                       holds.units(),
                       paused);
               Map<String, Object> body = new LinkedHashMap<>();
