@@ -19,6 +19,7 @@ import io.ecengine.engine.sku.SkuOutcome.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,11 @@ public final class SkuLedger {
   // How many active reservations expire at each instant, so that the next expiry is found without
   // walking every hold: a hot SKU can have tens of thousands, and asks after every write.
   private final java.util.TreeMap<Instant, Integer> expiries = new java.util.TreeMap<>();
+  // Kept with active, so that channels asking many times a second during a burst do not walk
+  // thousands of holds each time: STOCK units held per channel, and per channel the units of its
+  // own listing's sales by their marketplace sale time.
+  private final Map<String, Long> stockHeldByChannel = new java.util.TreeMap<>();
+  private final Map<String, java.util.TreeMap<Instant, Long>> listedBySaleTime = new HashMap<>();
   private final LinkedHashMap<String, Incoming> incoming = new LinkedHashMap<>();
   private final LinkedHashMap<String, ClosedReservation> closed = new LinkedHashMap<>();
   private final LinkedHashMap<String, AppliedAdjustment> adjustments = new LinkedHashMap<>();
@@ -180,13 +186,7 @@ public final class SkuLedger {
    * hold), so it stays off the reservation path.
    */
   public Map<String, Long> heldByChannel() {
-    Map<String, Long> held = new java.util.TreeMap<>();
-    for (Reservation r : active.values()) {
-      if (r.channelId() != null && r.kind() == HoldKind.STOCK) {
-        held.merge(r.channelId(), r.quantity(), Long::sum);
-      }
-    }
-    return held;
+    return new java.util.TreeMap<>(stockHeldByChannel);
   }
 
   /**
@@ -195,14 +195,13 @@ public final class SkuLedger {
    * owed holds lower available too. Computed on demand, like {@link #heldByChannel}.
    */
   public long listedSince(String channelId, Instant after) {
+    java.util.TreeMap<Instant, Long> bySaleTime = listedBySaleTime.get(channelId);
+    if (bySaleTime == null) {
+      return 0;
+    }
     long listed = 0;
-    for (Reservation r : active.values()) {
-      if (channelId.equals(r.channelId())
-          && r.listedHeld() > 0
-          && r.soldAt() != null
-          && r.soldAt().isAfter(after)) {
-        listed += r.listedHeld();
-      }
+    for (long units : bySaleTime.tailMap(after, false).values()) {
+      listed += units;
     }
     return listed;
   }
@@ -225,15 +224,38 @@ public final class SkuLedger {
   private void putActive(Reservation reservation) {
     Reservation replaced = active.put(reservation.reservationId(), reservation);
     forgetExpiry(replaced);
+    countByChannel(replaced, -1);
     if (reservation.expiresAt() != null) {
       expiries.merge(reservation.expiresAt(), 1, Integer::sum);
     }
+    countByChannel(reservation, 1);
   }
 
   private Reservation removeActive(String reservationId) {
     Reservation removed = active.remove(reservationId);
     forgetExpiry(removed);
+    countByChannel(removed, -1);
     return removed;
+  }
+
+  /** Adds ({@code sign} 1) or takes away (-1) what a hold counts for its channel. */
+  private void countByChannel(Reservation r, int sign) {
+    if (r == null || r.channelId() == null) {
+      return;
+    }
+    if (r.kind() == HoldKind.STOCK) {
+      stockHeldByChannel.merge(r.channelId(), sign * r.quantity(), Long::sum);
+      stockHeldByChannel.remove(r.channelId(), 0L);
+    }
+    if (r.listedHeld() > 0 && r.soldAt() != null) {
+      java.util.TreeMap<Instant, Long> bySaleTime =
+          listedBySaleTime.computeIfAbsent(r.channelId(), c -> new java.util.TreeMap<>());
+      bySaleTime.merge(r.soldAt(), sign * r.listedHeld(), Long::sum);
+      bySaleTime.remove(r.soldAt(), 0L);
+      if (bySaleTime.isEmpty()) {
+        listedBySaleTime.remove(r.channelId());
+      }
+    }
   }
 
   private void forgetExpiry(Reservation reservation) {
@@ -780,6 +802,10 @@ public final class SkuLedger {
     c.backorderLimit = backorderLimit;
     c.active.putAll(active);
     c.expiries.putAll(expiries);
+    c.stockHeldByChannel.putAll(stockHeldByChannel);
+    listedBySaleTime.forEach(
+        (channel, bySaleTime) ->
+            c.listedBySaleTime.put(channel, new java.util.TreeMap<>(bySaleTime)));
     c.incoming.putAll(incoming);
     c.closed.putAll(closed);
     c.adjustments.putAll(adjustments);
