@@ -11,6 +11,7 @@ import io.ecengine.engine.order.OrderEntity;
 import io.ecengine.engine.order.StockToOrdersAdapter;
 import io.ecengine.engine.order.WaitlistEntity;
 import io.ecengine.engine.sku.SkuEntity;
+import io.ecengine.engine.sku.StockListener;
 import io.ecengine.http.api.ApiHandler;
 import io.ecengine.http.api.Endpoint;
 import io.ecengine.http.fulfillment.Fulfillment;
@@ -181,10 +182,16 @@ public final class Server implements AutoCloseable {
               system, channelBackend, blocking, channelConfig.getDuration("directory-max-age"));
 
       WaitlistEntity.Client waitlists = new WaitlistEntity.Client(system, askTimeout);
+      StockListener skuListener = new StockToOrdersAdapter(system, waitlists);
+      if (channelConfig.getBoolean("fast-path")) {
+        skuListener = skuListener.andThen(channelFeed);
+      } else {
+        // Exists for tests and for diagnosing: without the fast path, a change that reaches a
+        // channel can only have come through the journal feed or a reconciliation.
+        log.warn("The fast path from SKUs to channels is off; channels follow the journal feed");
+      }
       SkuEntity.init(
-          system,
-          SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")),
-          new StockToOrdersAdapter(system, waitlists).andThen(channelFeed));
+          system, SkuEntity.Settings.fromConfig(config.getConfig("ec.sku")), skuListener);
       // The saga's calls to SKUs and waitlists are retried with the same ids; a short attempt lets
       // a call that was dropped while its shard moved go again well within the caller's wait.
       OrderEntity.init(
