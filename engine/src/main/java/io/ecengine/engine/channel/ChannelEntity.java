@@ -251,6 +251,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
 
   private static final Object TICK = "tick";
   private static final Object RECONCILE = "reconcile";
+  private static final Object RECONCILE_AFTER_START = "reconcile-after-start";
+  // Above ec.channels.directory-max-age (10 s by default) with a margin for a slow refresh.
+  private static final Duration DIRECTORY_REFRESHED_EVERYWHERE = Duration.ofSeconds(15);
   private static final Object WRITE_BACKS = "write-backs";
   private static final Object PULL = "pull";
   private static final int ORDERS_PER_FETCH = 50;
@@ -500,6 +503,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
               ? settings.orderReconcileInterval()
               : settings.orderPollInterval();
       timers.startTimerWithFixedDelay(PULL, PullDue.INSTANCE, every);
+    }
+    if (first) {
+      // Other nodes learn of a new channel when their cached channel lists refresh (within
+      // ec.channels.directory-max-age), and until then neither their fast path nor the journal
+      // feed they run tells it of their SKUs' changes: one more reconciliation after that closes
+      // the gap, instead of leaving it to the periodic one.
+      timers.startSingleTimer(
+          RECONCILE_AFTER_START, ReconcileDue.INSTANCE, DIRECTORY_REFRESHED_EVERYWHERE);
     }
     if (first) {
       // What the marketplace accepted before this incarnation; later, this actor knows better.

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>It runs on the SKU's thread, so it never waits for the database: the tenant's channel ids come
  * from a cache that is refreshed in the background. A tenant seen for the first time is looked up
  * once and told when the answer arrives. Channels created on this node invalidate the cache;
- * elsewhere they are seen within {@code maxAge}, and the journal projection and the channels'
- * reconciliation cover that gap.
+ * elsewhere they are seen within {@code maxAge}. The journal projection uses the same cache, so it
+ * does not cover that gap: a new channel reconciles once more after {@code maxAge} instead.
  */
 public final class StockToChannelsAdapter implements StockListener {
 
