@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ecengine.engine.fulfillment.Csv;
 import io.ecengine.engine.fulfillment.ShiftJis;
 import io.ecengine.engine.fulfillment.ShipmentIds;
+import io.ecengine.engine.order.OrderIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fulfilment over HTTP on one node: shipments made by themselves for allocated orders and merged by
- * the tenant's rule, merges and splits by hand, waves, pick lists, a B2 Cloud label file and its
- * result file shipping the orders (holds committed, on hand down), bad input, and tenants that
- * cannot see each other's shipments.
+ * the tenant's rule, with the delivery date and time slot the order asked for; merges and splits by
+ * hand, waves, pick lists, a B2 Cloud label file and its result file shipping the orders (holds
+ * committed, on hand down), bad input, and tenants that cannot see each other's shipments.
  */
 class ShipmentApiTest {
 
@@ -83,7 +84,19 @@ class ShipmentApiTest {
       String sku,
       int qty,
       Map<String, Object> to) {
-    Map<String, Object> body = new HashMap<>();
+    return order(client, channel, number, sku, qty, to, Map.of());
+  }
+
+  /** An order placed and allocated, with {@code requests} (delivery date, slot, ...) besides. */
+  private static String order(
+      ApiClient client,
+      String channel,
+      String number,
+      String sku,
+      int qty,
+      Map<String, Object> to,
+      Map<String, Object> requests) {
+    Map<String, Object> body = new HashMap<>(requests);
     body.put("channelId", channel);
     body.put("channelOrderId", number);
     body.put("lines", List.of(Map.of("sku", sku, "quantity", qty)));
@@ -381,6 +394,51 @@ class ShipmentApiTest {
             Map.of("carrier", "yamato", "trackingNumber", "405548424886"))
         .assertProblem(409, "shipment-state-conflict");
     assertThat(shop.get("/v1/skus/WAVE-MUG").json().get("onHand").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void anOrdersDeliveryTimeSlotBecomesItsShipmentsAndAnUnknownSlotIsRefused() {
+    ApiClient slots = ApiClient.newTenant(server, "slots");
+    sku(slots, "SLOT", 5);
+    String date = LocalDate.now().plusDays(4).toString();
+    String o =
+        order(
+            slots,
+            "rakuten-s",
+            "S-1",
+            "SLOT",
+            1,
+            shipTo("山田 太郎", "150-0001", "神南1-2-3", "0312345678"),
+            Map.of("deliveryDate", date, "deliveryTimeSlot", "19-21"));
+    assertThat(slots.get("/v1/orders/" + o).json().get("deliveryTimeSlot").asText())
+        .isEqualTo("19-21");
+
+    JsonNode shipment = awaitShipment(slots, o);
+    assertThat(shipment.get("timeSlot").asText()).isEqualTo("19-21");
+    assertThat(shipment.get("deliveryDate").asText()).isEqualTo(date);
+
+    // A slot no carrier layout knows, or not a string: refused before anything is stored.
+    Map<String, Object> bad = new HashMap<>();
+    bad.put("channelId", "rakuten-s");
+    bad.put("channelOrderId", "S-2");
+    bad.put("lines", List.of(Map.of("sku", "SLOT", "quantity", 1)));
+    bad.put("shipTo", shipTo("山田 太郎", "150-0001", "神南1-2-3", "0312345678"));
+    bad.put("deliveryTimeSlot", "20-22");
+    ApiClient.Response refused = slots.post("/v1/orders", bad);
+    refused.assertProblem(400, "invalid-request");
+    assertThat(refused.json().get("detail").asText()).contains("deliveryTimeSlot", "19-21");
+    bad.put("deliveryTimeSlot", 19);
+    slots.post("/v1/orders", bad).assertProblem(400, "invalid-request");
+    String refusedId = OrderIds.of("rakuten-s", "S-2");
+    slots.get("/v1/orders/" + refusedId).assertProblem(404, "order-not-found");
+    assertThat(slots.get("/v1/skus/SLOT").json().get("reserved").asLong()).isEqualTo(1);
+    assertThat(slots.get("/v1/shipments/" + ShipmentIds.home(refusedId)).status()).isEqualTo(404);
+    // Nothing of the refused request was kept: the same channel order is new when placed right.
+    bad.remove("deliveryTimeSlot");
+    ApiClient.Response placed = slots.post("/v1/orders", bad);
+    assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    assertThat(placed.json().get("deliveryTimeSlot").isNull()).isTrue();
+    assertThat(awaitShipment(slots, refusedId).get("timeSlot").isNull()).isTrue();
   }
 
   @Test
