@@ -1,15 +1,25 @@
 package io.ecengine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecengine.engine.fulfillment.Carrier;
+import io.ecengine.engine.fulfillment.CarrierLayout;
 import io.ecengine.engine.fulfillment.Csv;
 import io.ecengine.engine.fulfillment.ShiftJis;
 import io.ecengine.engine.fulfillment.ShipmentIds;
+import io.ecengine.engine.order.OrderIds;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fulfilment over HTTP on one node: shipments made by themselves for allocated orders and merged by
- * the tenant's rule, merges and splits by hand, waves, pick lists, a B2 Cloud label file and its
- * result file shipping the orders (holds committed, on hand down), bad input, and tenants that
- * cannot see each other's shipments.
+ * the tenant's rule, with the delivery date and time slot the order asked for; merges and splits by
+ * hand, waves, pick lists, B2 Cloud and e飛伝 label files and their result files shipping the orders
+ * (holds committed, on hand down) while rows that cannot be taken change nothing; bad input, and
+ * tenants that cannot see each other's shipments.
  */
 class ShipmentApiTest {
 
@@ -83,7 +94,19 @@ class ShipmentApiTest {
       String sku,
       int qty,
       Map<String, Object> to) {
-    Map<String, Object> body = new HashMap<>();
+    return order(client, channel, number, sku, qty, to, Map.of());
+  }
+
+  /** An order placed and allocated, with {@code requests} (delivery date, slot, ...) besides. */
+  private static String order(
+      ApiClient client,
+      String channel,
+      String number,
+      String sku,
+      int qty,
+      Map<String, Object> to,
+      Map<String, Object> requests) {
+    Map<String, Object> body = new HashMap<>(requests);
     body.put("channelId", channel);
     body.put("channelOrderId", number);
     body.put("lines", List.of(Map.of("sku", sku, "quantity", qty)));
@@ -381,6 +404,236 @@ class ShipmentApiTest {
             Map.of("carrier", "yamato", "trackingNumber", "405548424886"))
         .assertProblem(409, "shipment-state-conflict");
     assertThat(shop.get("/v1/skus/WAVE-MUG").json().get("onHand").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void anOrdersDeliveryTimeSlotBecomesItsShipmentsAndAnUnknownSlotIsRefused() {
+    ApiClient slots = ApiClient.newTenant(server, "slots");
+    sku(slots, "SLOT", 5);
+    String date = LocalDate.now().plusDays(4).toString();
+    String o =
+        order(
+            slots,
+            "rakuten-s",
+            "S-1",
+            "SLOT",
+            1,
+            shipTo("山田 太郎", "150-0001", "神南1-2-3", "0312345678"),
+            Map.of("deliveryDate", date, "deliveryTimeSlot", "19-21"));
+    assertThat(slots.get("/v1/orders/" + o).json().get("deliveryTimeSlot").asText())
+        .isEqualTo("19-21");
+
+    JsonNode shipment = awaitShipment(slots, o);
+    assertThat(shipment.get("timeSlot").asText()).isEqualTo("19-21");
+    assertThat(shipment.get("deliveryDate").asText()).isEqualTo(date);
+
+    // A slot no carrier layout knows, or not a string: refused before anything is stored.
+    Map<String, Object> bad = new HashMap<>();
+    bad.put("channelId", "rakuten-s");
+    bad.put("channelOrderId", "S-2");
+    bad.put("lines", List.of(Map.of("sku", "SLOT", "quantity", 1)));
+    bad.put("shipTo", shipTo("山田 太郎", "150-0001", "神南1-2-3", "0312345678"));
+    bad.put("deliveryTimeSlot", "20-22");
+    ApiClient.Response refused = slots.post("/v1/orders", bad);
+    refused.assertProblem(400, "invalid-request");
+    assertThat(refused.json().get("detail").asText()).contains("deliveryTimeSlot", "19-21");
+    bad.put("deliveryTimeSlot", 19);
+    slots.post("/v1/orders", bad).assertProblem(400, "invalid-request");
+    String refusedId = OrderIds.of("rakuten-s", "S-2");
+    slots.get("/v1/orders/" + refusedId).assertProblem(404, "order-not-found");
+    assertThat(slots.get("/v1/skus/SLOT").json().get("reserved").asLong()).isEqualTo(1);
+    assertThat(slots.get("/v1/shipments/" + ShipmentIds.home(refusedId)).status()).isEqualTo(404);
+    // Nothing of the refused request was kept: the same channel order is new when placed right.
+    bad.remove("deliveryTimeSlot");
+    ApiClient.Response placed = slots.post("/v1/orders", bad);
+    assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    assertThat(placed.json().get("deliveryTimeSlot").isNull()).isTrue();
+    assertThat(awaitShipment(slots, refusedId).get("timeSlot").isNull()).isTrue();
+  }
+
+  @Test
+  void aWaveIsLabelledForEhidenAndShippedByItsHistoryFileRowByRow() throws Exception {
+    ApiClient sagawa = ApiClient.newTenant(server, "ehiden");
+    settings(sagawa, Map.of("shipper", SHIPPER, "sagawa", Map.of("customerCode", "123456789012")));
+    sku(sagawa, "EH-TEE", 10);
+    sku(sagawa, "EH-MUG", 10);
+    LocalDate date = LocalDate.now().plusDays(3);
+    String a =
+        order(
+            sagawa,
+            "rakuten-e",
+            "E-1",
+            "EH-TEE",
+            2,
+            shipTo("山田 太郎", "150-0001", "神南1-2-3", "0312345678"),
+            Map.of("deliveryDate", date.toString(), "deliveryTimeSlot", "morning"));
+    String b =
+        order(
+            sagawa,
+            "rakuten-e",
+            "E-2",
+            "EH-MUG",
+            3,
+            shipTo("鈴木 一郎", "150-0001", "神南1-2-4", "0312345679"));
+    String c =
+        order(
+            sagawa,
+            "rakuten-e",
+            "E-3",
+            "EH-TEE",
+            1,
+            shipTo("佐藤 花子", "150-0001", "神南1-2-5", "0312345670"));
+    String d =
+        order(
+            sagawa,
+            "rakuten-e",
+            "E-4",
+            "EH-MUG",
+            1,
+            shipTo("田中 次郎", "150-0001", "神南1-2-6", "0312345671"));
+    String sa = awaitShipment(sagawa, a).get("shipmentId").asText();
+    String sb = awaitShipment(sagawa, b).get("shipmentId").asText();
+    String sc = awaitShipment(sagawa, c).get("shipmentId").asText();
+    String sd = awaitShipment(sagawa, d).get("shipmentId").asText();
+
+    ApiClient.Response wave =
+        sagawa.post(
+            "/v1/shipments/waves",
+            Map.of("waveId", "eh-1", "carrier", "sagawa", "shipmentIds", List.of(sa, sb, sd)));
+    assertThat(wave.status()).as(wave.body()).isEqualTo(201);
+
+    // The label file: CP932 bytes (not UTF-8) that say so, e飛伝's 42 columns, one row a parcel.
+    ApiClient.Download file =
+        sagawa.download("POST", "/v1/shipments/waves/eh-1/label-file", null, new byte[0]);
+    assertThat(file.status()).as(new String(file.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    String contentType = file.header("Content-Type");
+    assertThat(contentType).startsWith("text/csv");
+    String charset = contentType.replaceAll("(?i).*charset=\\s*\"?([^;\"]+).*", "$1");
+    assertThat(Charset.forName(charset)).isEqualTo(ShiftJis.CHARSET);
+    assertThat(file.header("Content-Disposition")).contains("ehiden-eh-1.csv");
+    assertThat(file.header("X-Shipment-Count")).isEqualTo("3");
+    assertThatThrownBy(() -> strict(StandardCharsets.UTF_8).decode(ByteBuffer.wrap(file.body())))
+        .isInstanceOf(CharacterCodingException.class);
+    String text = strict(ShiftJis.CHARSET).decode(ByteBuffer.wrap(file.body())).toString();
+    assertThat(text).endsWith("\r\n").doesNotContain("〓");
+    List<Csv.Record> rows = Csv.parse(text);
+    assertThat(rows).hasSize(4);
+    List<String> header = rows.get(0).values();
+    assertThat(header).hasSize(42).isEqualTo(CarrierLayout.of(Carrier.SAGAWA).header());
+    assertThat(header.get(0)).isEqualTo("住所録コード");
+    assertThat(header.get(8)).isEqualTo("お客様管理ナンバー");
+    assertThat(header.get(27)).isEqualTo("配達日");
+    assertThat(header.get(28)).isEqualTo("配達指定時間帯");
+    Map<String, List<String>> labels = new HashMap<>();
+    rows.subList(1, rows.size()).forEach(r -> labels.put(r.values().get(8), r.values()));
+    assertThat(labels).containsOnlyKeys(sa, sb, sd);
+    List<String> labelA = labels.get(sa);
+    assertThat(labelA).hasSize(42);
+    assertThat(labelA.get(1)).isEqualTo("0312345678");
+    assertThat(labelA.get(2)).isEqualTo("150-0001");
+    assertThat(labelA.get(3)).isEqualTo("東京都渋谷区神南1-2-3");
+    assertThat(labelA.get(6)).isEqualTo("山田 太郎");
+    assertThat(labelA.get(9)).isEqualTo("123456789012");
+    assertThat(labelA.get(16)).isEqualTo("エコ商店");
+    assertThat(labelA.get(19)).isEqualTo("EH-TEE x2");
+    assertThat(labelA.get(27)).isEqualTo(date.format(DateTimeFormatter.BASIC_ISO_DATE));
+    assertThat(labelA.get(28)).isEqualTo("01");
+    assertThat(labels.get(sb).get(28)).isEmpty();
+    assertThat(sagawa.get("/v1/shipments/" + sa).json().get("status").asText())
+        .isEqualTo("LABELED");
+    assertThat(sagawa.get("/v1/shipments/" + sa).json().get("carrier").asText())
+        .isEqualTo("sagawa");
+
+    // e飛伝's shipment history, found by its column names: a and b got numbers; d's label was
+    // not issued (no number) and its other line is broken; c was never labelled.
+    String history =
+        "出荷日,お問い合せ送り状No.,お客様管理ナンバー,お届け先名称１\r\n"
+            + "20260302,5125-4751-4334,"
+            + sa
+            + ",山田 太郎\r\n"
+            + "20260302,360123456781,"
+            + sb
+            + ",鈴木 一郎\r\n"
+            + "20260302,,"
+            + sd
+            + ",田中 次郎\r\n"
+            + "20260302,360123456792,"
+            + sc
+            + ",佐藤 花子\r\n"
+            + "20260302,360123456803,"
+            + sd
+            + ",\"田中 次郎\r\n";
+    ApiClient.Response imported =
+        sagawa.raw(
+            "POST", "/v1/shipments/label-results/sagawa", "text/csv", ShiftJis.encode(history));
+    assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+    JsonNode report = imported.json();
+    assertThat(report.get("accepted").asInt()).isEqualTo(2);
+    assertThat(report.get("unchanged").asInt()).isZero();
+    assertThat(report.get("rejected").asInt()).isEqualTo(3);
+    JsonNode reportRows = report.get("rows");
+    assertThat(reportRows).hasSize(5);
+    assertThat(reportRows.get(0).get("row").asInt()).isEqualTo(2);
+    assertThat(reportRows.get(0).get("outcome").asText()).isEqualTo("accepted");
+    assertThat(reportRows.get(0).get("trackingNumber").asText()).isEqualTo("512547514334");
+    assertThat(reportRows.get(1).get("outcome").asText()).isEqualTo("accepted");
+    assertThat(reportRows.get(2).get("row").asInt()).isEqualTo(4);
+    assertThat(reportRows.get(2).get("outcome").asText()).isEqualTo("rejected");
+    assertThat(reportRows.get(2).get("reason").asText()).contains("no tracking number");
+    assertThat(reportRows.get(3).get("row").asInt()).isEqualTo(5);
+    assertThat(reportRows.get(3).get("outcome").asText()).isEqualTo("rejected");
+    assertThat(reportRows.get(3).get("reason").asText())
+        .contains("not in a sagawa label file", "PENDING");
+    assertThat(reportRows.get(4).get("row").asInt()).isEqualTo(6);
+    assertThat(reportRows.get(4).get("outcome").asText()).isEqualTo("rejected");
+    assertThat(reportRows.get(4).get("reason").asText()).contains("not valid CSV");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (String shipped : List.of(a, b)) {
+                assertThat(sagawa.get("/v1/orders/" + shipped).json().get("status").asText())
+                    .isEqualTo("SHIPPED");
+                assertThat(
+                        sagawa
+                            .get("/v1/shipments/" + ShipmentIds.home(shipped))
+                            .json()
+                            .get("status")
+                            .asText())
+                    .isEqualTo("SHIPPED");
+              }
+            });
+    JsonNode order = sagawa.get("/v1/orders/" + a).json();
+    assertThat(order.get("shipments").get(0).get("carrier").asText()).isEqualTo("sagawa");
+    assertThat(order.get("shipments").get(0).get("trackingNumber").asText())
+        .isEqualTo("512547514334");
+    JsonNode tee = sagawa.get("/v1/skus/EH-TEE").json();
+    assertThat(tee.get("onHand").asLong()).isEqualTo(8);
+    assertThat(tee.get("reserved").asLong()).isEqualTo(1);
+    JsonNode mug = sagawa.get("/v1/skus/EH-MUG").json();
+    assertThat(mug.get("onHand").asLong()).isEqualTo(7);
+    assertThat(mug.get("reserved").asLong()).isEqualTo(1);
+
+    // The rejected rows changed nothing: c is still unlabelled, d labelled without a number, and
+    // both orders still hold their units.
+    JsonNode pending = sagawa.get("/v1/shipments/" + sc).json();
+    assertThat(pending.get("status").asText()).isEqualTo("PENDING");
+    assertThat(pending.get("trackingNumber").isNull()).isTrue();
+    JsonNode unissued = sagawa.get("/v1/shipments/" + sd).json();
+    assertThat(unissued.get("status").asText()).isEqualTo("LABELED");
+    assertThat(unissued.get("trackingNumber").isNull()).isTrue();
+    for (String waiting : List.of(c, d)) {
+      assertThat(sagawa.get("/v1/orders/" + waiting).json().get("status").asText())
+          .isEqualTo("ALLOCATED");
+    }
+  }
+
+  private static CharsetDecoder strict(Charset charset) {
+    return charset
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   @Test

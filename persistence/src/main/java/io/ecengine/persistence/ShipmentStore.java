@@ -284,8 +284,9 @@ public final class ShipmentStore {
             "INSERT INTO shipments (tenant_id, shipment_id, home_order_id, status, ship_to_name,"
                 + " ship_to_postal_code, ship_to_prefecture, ship_to_city, ship_to_address1,"
                 + " ship_to_address2, ship_to_phone, buyer_key, address_key, parcel_count,"
-                + " delivery_date, gift_wrap, note, merged_into, version, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, 0, ?, ?)")) {
+                + " delivery_date, time_slot, gift_wrap, note, merged_into, version, created_at,"
+                + " updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, 0, ?, ?)")) {
       int p = 1;
       insert.setString(p++, tenantId);
       insert.setString(p++, draft.shipmentId());
@@ -297,6 +298,7 @@ public final class ShipmentStore {
       insert.setString(p++, draft.buyerKey());
       insert.setString(p++, draft.addressKey());
       setDate(insert, p++, order.deliveryDate());
+      insert.setString(p++, slotId(draft.timeSlot()));
       insert.setBoolean(p++, order.giftWrap());
       insert.setString(p++, Jdbc.oneLine(order.note(), MAX_NOTE));
       insert.setString(p++, mergedInto);
@@ -322,7 +324,7 @@ public final class ShipmentStore {
                 + " tracking_number = NULL, ship_to_name = ?, ship_to_postal_code = ?,"
                 + " ship_to_prefecture = ?, ship_to_city = ?, ship_to_address1 = ?,"
                 + " ship_to_address2 = ?, ship_to_phone = ?, buyer_key = ?, address_key = ?,"
-                + " delivery_date = ?, gift_wrap = ?, note = ?, attention = NULL,"
+                + " delivery_date = ?, time_slot = ?, gift_wrap = ?, note = ?, attention = NULL,"
                 + " merged_into = ?, labeled_at = NULL, shipped_at = NULL,"
                 + " version = version + 1, updated_at = ?"
                 + " WHERE tenant_id = ? AND shipment_id = ? AND version = ?")) {
@@ -334,6 +336,7 @@ public final class ShipmentStore {
       update.setString(p++, draft.buyerKey());
       update.setString(p++, draft.addressKey());
       setDate(update, p++, order.deliveryDate());
+      update.setString(p++, slotId(draft.timeSlot()));
       update.setBoolean(p++, order.giftWrap());
       update.setString(p++, Jdbc.oneLine(order.note(), MAX_NOTE));
       update.setString(p++, mergedInto);
@@ -741,7 +744,7 @@ public final class ShipmentStore {
                 p++,
                 changes.parcelCount() != null ? changes.parcelCount() : shipment.parcelCount());
             setDate(update, p++, date);
-            update.setString(p++, slot == null ? null : slot.id());
+            update.setString(p++, slotId(slot));
             update.setBoolean(
                 p++, changes.giftWrap() != null ? changes.giftWrap() : shipment.giftWrap());
             update.setString(
@@ -1564,6 +1567,10 @@ public final class ShipmentStore {
     } else {
       statement.setDate(index, Date.valueOf(date));
     }
+  }
+
+  private static String slotId(TimeSlot slot) {
+    return slot == null ? null : slot.id();
   }
 
   private static LocalDate date(ResultSet row, String column) throws SQLException {

@@ -52,6 +52,11 @@ class ShipmentStoreTest {
 
   private static ShipmentRules.Draft draft(
       String orderId, String channel, OrderDetails.ShipTo to, Instant placedAt) {
+    return draft(orderId, channel, to, placedAt, null);
+  }
+
+  private static ShipmentRules.Draft draft(
+      String orderId, String channel, OrderDetails.ShipTo to, Instant placedAt, TimeSlot slot) {
     Shipment.ShipmentOrder order =
         new Shipment.ShipmentOrder(
             orderId,
@@ -69,7 +74,8 @@ class ShipmentStoreTest {
         order,
         to,
         BuyerIdentity.key(to.name(), to.phone()),
-        JapaneseAddress.normalize(to).key());
+        JapaneseAddress.normalize(to).key(),
+        slot);
   }
 
   private static void orderRow(TestDatabase db, String tenant, String orderId, String status)
@@ -159,6 +165,40 @@ class ShipmentStoreTest {
           store.create(
               "acme", draft("ord_e", "amazon", home("神南1-2-3"), T0.plusSeconds(1200)), ACROSS);
       assertThat(across.shipment().shipmentId()).isEqualTo(ShipmentIds.home("ord_a"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void anOrdersTimeSlotGoesWithItsParcelWhichTakesOnlyOrdersAskingTheSame(Vendor vendor) {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      ShipmentStore store = new ShipmentStore(db.dataSource(), clock);
+      Shipment evening =
+          store
+              .create(
+                  "acme", draft("ord_a", "rakuten", home("神南1-2-3"), T0, TimeSlot.H19_21), ACROSS)
+              .shipment();
+      ShipmentStore.Created alsoEvening =
+          store.create(
+              "acme",
+              draft("ord_b", "rakuten", home("神南1-2-3"), T0.plusSeconds(60), TimeSlot.H19_21),
+              ACROSS);
+      ShipmentStore.Created anytime =
+          store.create(
+              "acme", draft("ord_c", "rakuten", home("神南1-2-3"), T0.plusSeconds(120)), ACROSS);
+
+      assertThat(evening.timeSlot()).isEqualTo(TimeSlot.H19_21);
+      assertThat(alsoEvening.merged()).isTrue();
+      assertThat(alsoEvening.shipment().shipmentId()).isEqualTo(evening.shipmentId());
+      assertThat(alsoEvening.shipment().timeSlot()).isEqualTo(TimeSlot.H19_21);
+      assertThat(anytime.merged()).isFalse();
+      assertThat(anytime.shipment().timeSlot()).isNull();
+
+      // Split back out, the order's own parcel still asks for its slot.
+      List<Shipment> split = store.split("acme", evening.shipmentId(), Set.of("ord_b"));
+      assertThat(split.get(1).shipmentId()).isEqualTo(ShipmentIds.home("ord_b"));
+      assertThat(split.get(1).status()).isEqualTo(ShipmentStatus.PENDING);
+      assertThat(split.get(1).timeSlot()).isEqualTo(TimeSlot.H19_21);
     }
   }
 

@@ -16,10 +16,10 @@ import java.util.Set;
  * <p>An order joins an open shipment only when all of these hold: the mode is not OFF; the shipment
  * is still PENDING and not in a wave (picking may have started); the recipient (name and phone, see
  * {@link BuyerIdentity}) and the normalised address (see {@link JapaneseAddress}) are the same;
- * both ask for the same delivery date; with SAME_CHANNEL, every order in the shipment came from the
- * order's channel; and all orders of the shipment, this one included, were placed within {@code
- * window} of each other. The last condition bounds how long a parcel can wait for company, and
- * makes the rule independent of the order in which orders are looked at.
+ * both ask for the same delivery date and time slot; with SAME_CHANNEL, every order in the shipment
+ * came from the order's channel; and all orders of the shipment, this one included, were placed
+ * within {@code window} of each other. The last condition bounds how long a parcel can wait for
+ * company, and makes the rule independent of the order in which orders are looked at.
  */
 public record MergeRule(MergeMode mode, Duration window) {
 
@@ -40,6 +40,7 @@ public record MergeRule(MergeMode mode, Duration window) {
       String buyerKey,
       String addressKey,
       LocalDate deliveryDate,
+      TimeSlot timeSlot,
       Instant placedAt) {}
 
   /** An open shipment as the rule sees it. */
@@ -51,6 +52,7 @@ public record MergeRule(MergeMode mode, Duration window) {
       String buyerKey,
       String addressKey,
       LocalDate deliveryDate,
+      TimeSlot timeSlot,
       Instant earliestPlacedAt,
       Instant latestPlacedAt) {}
 
@@ -63,7 +65,8 @@ public record MergeRule(MergeMode mode, Duration window) {
         || candidate.addressKey() == null
         || !candidate.buyerKey().equals(target.buyerKey())
         || !candidate.addressKey().equals(target.addressKey())
-        || !Objects.equals(candidate.deliveryDate(), target.deliveryDate())) {
+        || !Objects.equals(candidate.deliveryDate(), target.deliveryDate())
+        || candidate.timeSlot() != target.timeSlot()) {
       return false;
     }
     if (mode == MergeMode.SAME_CHANNEL

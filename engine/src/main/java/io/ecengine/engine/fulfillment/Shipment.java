@@ -115,6 +115,7 @@ public record Shipment(
         buyerKey,
         addressKey,
         deliveryDate,
+        timeSlot,
         earliestPlacedAt(),
         latestPlacedAt());
   }

@@ -25,13 +25,18 @@ public final class ShipmentRules {
 
   private ShipmentRules() {}
 
-  /** Everything a new home shipment of one order holds. */
+  /**
+   * Everything a new home shipment of one order holds. {@code timeSlot} is the order's requested
+   * delivery time slot; it belongs to the parcel, not to the order within it, so it is here and not
+   * in {@code order}.
+   */
   public record Draft(
       String shipmentId,
       Shipment.ShipmentOrder order,
       OrderDetails.ShipTo shipTo,
       String buyerKey,
-      String addressKey) {
+      String addressKey,
+      TimeSlot timeSlot) {
 
     /** The order as the automatic merge rule sees it. */
     public MergeRule.Candidate candidate() {
@@ -41,13 +46,15 @@ public final class ShipmentRules {
           buyerKey,
           addressKey,
           order.deliveryDate(),
+          timeSlot,
           order.placedAt());
     }
   }
 
   /**
    * The home shipment of an order, or why it cannot have one: only an order whose units are all
-   * held from stock (ALLOCATED) ships, and only the units it has not shipped yet.
+   * held from stock (ALLOCATED) ships, and only the units it has not shipped yet. The buyer's
+   * delivery date, time slot, gift wrap and note go with it.
    */
   public static Result<Draft> draft(OrderView order) {
     if (order.status() != OrderStatus.ALLOCATED) {
@@ -87,14 +94,26 @@ public final class ShipmentRules {
             shipmentOrder,
             details.shipTo(),
             BuyerIdentity.key(details),
-            JapaneseAddress.normalize(details.shipTo()).key()));
+            JapaneseAddress.normalize(details.shipTo()).key(),
+            timeSlot(details)));
+  }
+
+  /**
+   * The order's time slot. The intake accepts only ids {@link TimeSlot} knows, so an unknown one
+   * can come only from an order taken by a version with more slots; the parcel then goes without
+   * one, and an operator may set it, rather than the order never getting a shipment.
+   */
+  private static TimeSlot timeSlot(OrderDetails details) {
+    return details.deliveryTimeSlot() == null
+        ? null
+        : TimeSlot.fromId(details.deliveryTimeSlot()).orElse(null);
   }
 
   /**
    * Why the operator may not merge {@code sources} into {@code target}, or empty when they may.
    * Only PENDING shipments merge, all in no wave or all in the same one; their addresses must
-   * normalise to the same key and their delivery dates agree, unless {@code force} says the
-   * operator knows better (the target's address and date then win).
+   * normalise to the same key and their delivery dates and time slots agree, unless {@code force}
+   * says the operator knows better (the target's address, date and time slot then win).
    */
   public static Optional<String> cannotMerge(
       Shipment target, List<Shipment> sources, boolean force) {
@@ -126,6 +145,12 @@ public final class ShipmentRules {
               "Shipment "
                   + source.shipmentId()
                   + " asks for another delivery date; pass force to merge anyway.");
+        }
+        if (source.timeSlot() != target.timeSlot()) {
+          return Optional.of(
+              "Shipment "
+                  + source.shipmentId()
+                  + " asks for another delivery time slot; pass force to merge anyway.");
         }
       }
     }

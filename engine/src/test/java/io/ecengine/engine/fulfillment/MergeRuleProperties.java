@@ -34,11 +34,12 @@ class MergeRuleProperties {
       String buyerKey,
       String addressKey,
       LocalDate deliveryDate,
+      TimeSlot timeSlot,
       Instant placedAt) {
 
     MergeRule.Candidate candidate() {
       return new MergeRule.Candidate(
-          orderId, channelId, buyerKey, addressKey, deliveryDate, placedAt);
+          orderId, channelId, buyerKey, addressKey, deliveryDate, timeSlot, placedAt);
     }
   }
 
@@ -63,6 +64,7 @@ class MergeRuleProperties {
           orders.get(0).buyerKey(),
           orders.get(0).addressKey(),
           orders.get(0).deliveryDate(),
+          orders.get(0).timeSlot(),
           orders.stream().map(Order::placedAt).min(Instant::compareTo).orElseThrow(),
           orders.stream().map(Order::placedAt).max(Instant::compareTo).orElseThrow());
     }
@@ -101,11 +103,18 @@ class MergeRuleProperties {
                 Arbitraries.of("A|0901", "B|0902", "C|0903").injectNull(0.1),
                 Arbitraries.of("1500001|渋谷区神南1-2-3", "1000005|千代田区丸の内2-7-2").injectNull(0.1),
                 Arbitraries.of(LocalDate.of(2026, 3, 5)).injectNull(0.7),
+                Arbitraries.of(TimeSlot.MORNING, TimeSlot.H19_21).injectNull(0.7),
                 Arbitraries.integers().between(0, 600))
             .as(
-                (channel, buyer, address, date, minute) ->
+                (channel, buyer, address, date, slot, minute) ->
                     new Order(
-                        "", channel, buyer, address, date, START.plus(Duration.ofMinutes(minute))));
+                        "",
+                        channel,
+                        buyer,
+                        address,
+                        date,
+                        slot,
+                        START.plus(Duration.ofMinutes(minute))));
     return Combinators.combine(
             rule,
             order.list().ofMinSize(1).ofMaxSize(40),
@@ -124,6 +133,7 @@ class MergeRuleProperties {
                         o.buyerKey(),
                         o.addressKey(),
                         o.deliveryDate(),
+                        o.timeSlot(),
                         o.placedAt()));
               }
               return new Scenario(r, sorted, waves);
@@ -148,6 +158,7 @@ class MergeRuleProperties {
         assertThat(order.buyerKey()).isNotNull().isEqualTo(first.buyerKey());
         assertThat(order.addressKey()).isNotNull().isEqualTo(first.addressKey());
         assertThat(order.deliveryDate()).isEqualTo(first.deliveryDate());
+        assertThat(order.timeSlot()).isEqualTo(first.timeSlot());
         if (rule.mode() == MergeMode.SAME_CHANNEL) {
           assertThat(order.channelId()).isEqualTo(first.channelId());
         }

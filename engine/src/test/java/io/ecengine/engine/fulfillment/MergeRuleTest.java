@@ -20,11 +20,20 @@ class MergeRuleTest {
 
   private static MergeRule.Target target(String id, String channel, Instant placed) {
     return new MergeRule.Target(
-        id, ShipmentStatus.PENDING, false, Set.of(channel), BUYER, ADDRESS, null, placed, placed);
+        id,
+        ShipmentStatus.PENDING,
+        false,
+        Set.of(channel),
+        BUYER,
+        ADDRESS,
+        null,
+        null,
+        placed,
+        placed);
   }
 
   private static MergeRule.Candidate candidate(String channel, Instant placed) {
-    return new MergeRule.Candidate("ord-new", channel, BUYER, ADDRESS, null, placed);
+    return new MergeRule.Candidate("ord-new", channel, BUYER, ADDRESS, null, null, placed);
   }
 
   @Test
@@ -61,6 +70,7 @@ class MergeRuleTest {
             BUYER,
             ADDRESS,
             null,
+            null,
             T0,
             T0.plus(Duration.ofMinutes(90)));
     assertThat(rule.allows(spread, candidate("rakuten", T0.plus(Duration.ofMinutes(120)))))
@@ -74,7 +84,7 @@ class MergeRuleTest {
   }
 
   @Test
-  void anotherBuyerAddressOrDeliveryDateNeverMerges() {
+  void anotherBuyerAddressDeliveryDateOrTimeSlotNeverMerges() {
     MergeRule rule = new MergeRule(MergeMode.ACROSS_CHANNELS, Duration.ofDays(1));
     MergeRule.Target target = target("S1", "rakuten", T0);
     String otherAddress =
@@ -88,22 +98,50 @@ class MergeRuleTest {
                     BuyerIdentity.key("山田 花子", "090-1234-5678"),
                     ADDRESS,
                     null,
+                    null,
                     T0)))
         .isFalse();
     assertThat(
             rule.allows(
-                target, new MergeRule.Candidate("o", "rakuten", BUYER, otherAddress, null, T0)))
+                target,
+                new MergeRule.Candidate("o", "rakuten", BUYER, otherAddress, null, null, T0)))
         .isFalse();
     assertThat(
             rule.allows(
                 target,
                 new MergeRule.Candidate(
-                    "o", "rakuten", BUYER, ADDRESS, LocalDate.of(2026, 3, 4), T0)))
+                    "o", "rakuten", BUYER, ADDRESS, LocalDate.of(2026, 3, 4), null, T0)))
         .isFalse();
     assertThat(
-            rule.allows(target, new MergeRule.Candidate("o", "rakuten", null, ADDRESS, null, T0)))
+            rule.allows(
+                target,
+                new MergeRule.Candidate("o", "rakuten", BUYER, ADDRESS, null, TimeSlot.H19_21, T0)))
         .isFalse();
-    assertThat(rule.allows(target, new MergeRule.Candidate("o", "rakuten", BUYER, null, null, T0)))
+    MergeRule.Target evening =
+        new MergeRule.Target(
+            "S2",
+            ShipmentStatus.PENDING,
+            false,
+            Set.of("rakuten"),
+            BUYER,
+            ADDRESS,
+            null,
+            TimeSlot.H19_21,
+            T0,
+            T0);
+    assertThat(rule.allows(evening, candidate("rakuten", T0))).isFalse();
+    assertThat(
+            rule.allows(
+                evening,
+                new MergeRule.Candidate("o", "rakuten", BUYER, ADDRESS, null, TimeSlot.H19_21, T0)))
+        .isTrue();
+    assertThat(
+            rule.allows(
+                target, new MergeRule.Candidate("o", "rakuten", null, ADDRESS, null, null, T0)))
+        .isFalse();
+    assertThat(
+            rule.allows(
+                target, new MergeRule.Candidate("o", "rakuten", BUYER, null, null, null, T0)))
         .isFalse();
   }
 
@@ -112,10 +150,28 @@ class MergeRuleTest {
     MergeRule rule = new MergeRule(MergeMode.ACROSS_CHANNELS, Duration.ofDays(1));
     MergeRule.Target labeled =
         new MergeRule.Target(
-            "S1", ShipmentStatus.LABELED, false, Set.of("rakuten"), BUYER, ADDRESS, null, T0, T0);
+            "S1",
+            ShipmentStatus.LABELED,
+            false,
+            Set.of("rakuten"),
+            BUYER,
+            ADDRESS,
+            null,
+            null,
+            T0,
+            T0);
     MergeRule.Target waved =
         new MergeRule.Target(
-            "S2", ShipmentStatus.PENDING, true, Set.of("rakuten"), BUYER, ADDRESS, null, T0, T0);
+            "S2",
+            ShipmentStatus.PENDING,
+            true,
+            Set.of("rakuten"),
+            BUYER,
+            ADDRESS,
+            null,
+            null,
+            T0,
+            T0);
     assertThat(rule.allows(labeled, candidate("rakuten", T0))).isFalse();
     assertThat(rule.allows(waved, candidate("rakuten", T0))).isFalse();
   }

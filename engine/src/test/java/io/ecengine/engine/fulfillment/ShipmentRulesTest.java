@@ -20,13 +20,19 @@ class ShipmentRulesTest {
       new OrderDetails.ShipTo("山田 太郎", "150-0001", "東京都", "渋谷区", "神南1-2-3", null, "0312345678");
 
   private static OrderView order(String id, OrderStatus status, Map<String, Long> shipped) {
+    return order(
+        id, status, shipped, new OrderDetails(null, SHIP_TO, LocalDate.of(2026, 3, 5), true, "のし"));
+  }
+
+  private static OrderView order(
+      String id, OrderStatus status, Map<String, Long> shipped, OrderDetails details) {
     return new OrderView(
         id,
         "rakuten",
         "R-" + id,
         status,
         List.of(new OrderLine("GIFT-SET", 2), new OrderLine("MUG", 1)),
-        new OrderDetails(null, SHIP_TO, LocalDate.of(2026, 3, 5), true, "のし"),
+        details,
         T0,
         T0.plusSeconds(86400),
         Map.of(),
@@ -41,6 +47,11 @@ class ShipmentRulesTest {
 
   private static Shipment shipment(
       String id, String homeOrder, ShipmentStatus status, String address) {
+    return shipment(id, homeOrder, status, address, null);
+  }
+
+  private static Shipment shipment(
+      String id, String homeOrder, ShipmentStatus status, String address, TimeSlot slot) {
     Shipment.ShipmentOrder order =
         new Shipment.ShipmentOrder(
             homeOrder,
@@ -65,7 +76,7 @@ class ShipmentRulesTest {
         address,
         1,
         null,
-        null,
+        slot,
         false,
         null,
         null,
@@ -92,6 +103,33 @@ class ShipmentRulesTest {
     assertThat(d.order().deliveryDate()).isEqualTo(LocalDate.of(2026, 3, 5));
     assertThat(d.addressKey()).isEqualTo("1500001|渋谷区神南1-2-3");
     assertThat(d.buyerKey()).isEqualTo("山田太郎|0312345678");
+  }
+
+  @Test
+  void theDraftAsksForTheTimeSlotTheOrderAskedFor() {
+    OrderDetails evening =
+        new OrderDetails(null, SHIP_TO, LocalDate.of(2026, 3, 5), false, null, "19-21");
+
+    ShipmentRules.Draft draft =
+        ShipmentRules.draft(order("ord_1", OrderStatus.ALLOCATED, Map.of(), evening)).value();
+
+    assertThat(draft.timeSlot()).isEqualTo(TimeSlot.H19_21);
+    assertThat(draft.candidate().timeSlot()).isEqualTo(TimeSlot.H19_21);
+    assertThat(draft.order().deliveryDate()).isEqualTo(LocalDate.of(2026, 3, 5));
+    assertThat(
+            ShipmentRules.draft(order("ord_2", OrderStatus.ALLOCATED, Map.of())).value().timeSlot())
+        .isNull();
+  }
+
+  @Test
+  void aTimeSlotThisVersionDoesNotKnowStillGetsTheOrderAShipment() {
+    OrderDetails unknown = new OrderDetails(null, SHIP_TO, null, false, null, "07-09");
+
+    ShipmentRules.Result<ShipmentRules.Draft> draft =
+        ShipmentRules.draft(order("ord_1", OrderStatus.ALLOCATED, Map.of(), unknown));
+
+    assertThat(draft.isOk()).isTrue();
+    assertThat(draft.value().timeSlot()).isNull();
   }
 
   @Test
@@ -127,6 +165,22 @@ class ShipmentRulesTest {
         .asString()
         .contains("itself");
     assertThat(ShipmentRules.cannotMerge(labeled, List.of(same), true)).isPresent();
+  }
+
+  @Test
+  void manualMergesNeedTheSameTimeSlotUnlessForced() {
+    Shipment target = shipment("S1", "o1", ShipmentStatus.PENDING, "k1", TimeSlot.MORNING);
+    Shipment evening = shipment("S2", "o2", ShipmentStatus.PENDING, "k1", TimeSlot.H19_21);
+    Shipment anytime = shipment("S3", "o3", ShipmentStatus.PENDING, "k1", null);
+    Shipment morning = shipment("S4", "o4", ShipmentStatus.PENDING, "k1", TimeSlot.MORNING);
+
+    assertThat(ShipmentRules.cannotMerge(target, List.of(evening), false))
+        .get()
+        .asString()
+        .contains("time slot", "force");
+    assertThat(ShipmentRules.cannotMerge(target, List.of(anytime), false)).isPresent();
+    assertThat(ShipmentRules.cannotMerge(target, List.of(morning), false)).isEmpty();
+    assertThat(ShipmentRules.cannotMerge(target, List.of(evening, anytime), true)).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.ecengine.http.routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecengine.engine.fulfillment.TimeSlot;
 import io.ecengine.engine.order.OrderDetails;
 import io.ecengine.engine.order.OrderEntity;
 import io.ecengine.engine.order.OrderEvent.ReturnLine;
@@ -29,6 +30,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -56,6 +59,7 @@ public final class OrderRoutes {
           "buyer",
           "shipTo",
           "deliveryDate",
+          "deliveryTimeSlot",
           "giftWrap",
           "note");
 
@@ -124,7 +128,8 @@ public final class OrderRoutes {
             shipTo(body.raw("shipTo")),
             body.optionalText("deliveryDate").map(OrderRoutes::date).orElse(null),
             bool(body.raw("giftWrap")),
-            body.optionalText("note").map(n -> text("note", n, 1000)).orElse(null));
+            body.optionalText("note").map(n -> text("note", n, 1000)).orElse(null),
+            body.optionalText("deliveryTimeSlot").map(OrderRoutes::timeSlot).orElse(null));
     String tenantId = call.tenantId();
     String orderId = OrderIds.of(channelId, channelOrderId);
     return CompletableFuture.supplyAsync(
@@ -241,6 +246,23 @@ public final class OrderRoutes {
     } catch (DateTimeParseException e) {
       throw JsonBody.invalid("'deliveryDate' must be a date like 2026-12-24.");
     }
+  }
+
+  /**
+   * The slot's id when it is one a label file can carry. Whether the wave's carrier offers it is
+   * decided when the label file is written, since the carrier is not known before.
+   */
+  private static String timeSlot(String text) {
+    return TimeSlot.fromId(text)
+        .map(TimeSlot::id)
+        .orElseThrow(
+            () ->
+                JsonBody.invalid(
+                    "'deliveryTimeSlot' must be one of "
+                        + Arrays.stream(TimeSlot.values())
+                            .map(TimeSlot::id)
+                            .collect(Collectors.joining(", "))
+                        + "."));
   }
 
   private static String text(String field, String value, int max) {
@@ -510,6 +532,7 @@ public final class OrderRoutes {
     v.put(
         "deliveryDate",
         o.details().deliveryDate() == null ? null : o.details().deliveryDate().toString());
+    v.put("deliveryTimeSlot", o.details().deliveryTimeSlot());
     v.put("giftWrap", o.details().giftWrap());
     v.put("note", o.details().note());
     v.put("placedAt", o.placedAt().toString());
