@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,6 +107,21 @@ final class ApiClient {
       b.header("Content-Type", contentType);
     }
     return send(b);
+  }
+
+  /**
+   * Sends a body as a stream of unknown length. java.net.http then sends it chunked, without a
+   * Content-Length, so the server learns how large it is only by reading it. HTTP/1.1 is asked for
+   * because chunked transfer is what this is about.
+   */
+  Response streamed(String method, String path, String contentType, byte[] body) {
+    HttpRequest.BodyPublisher stream =
+        HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
+    return send(
+        builder(path)
+            .version(HttpClient.Version.HTTP_1_1)
+            .header("Content-Type", contentType)
+            .method(method, stream));
   }
 
   private HttpRequest.Builder builder(String path) {

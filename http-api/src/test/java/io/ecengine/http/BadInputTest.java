@@ -120,6 +120,18 @@ class BadInputTest {
   }
 
   @Test
+  void rejectsOversizedBodiesSentWithoutALength() {
+    // A valid reservation padded past 64 KiB: read in full it would hold a unit, so only the body
+    // limit stands between it and a change.
+    byte[] padded =
+        ("{\"reservationId\":\"streamed\",\"quantity\":1" + " ".repeat(70_000) + "}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    shop.streamed("POST", "/v1/skus/GOOD/reservations", "application/json", padded)
+        .assertProblem(413, "body-too-large");
+  }
+
+  @Test
   void unknownRoutesAndMethodsAreProblemsToo() {
     shop.get("/v1/nothing-here").assertProblem(404, "route-not-found");
     ApiClient.Response wrong =

@@ -14,7 +14,12 @@ final class TestNode {
 
   /** A node on a fresh in-memory H2 database. */
   static Server startOnH2() {
-    return start("jdbc:h2:mem:ec-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", Map.of());
+    return startOnH2(Map.of());
+  }
+
+  /** A node on a fresh in-memory H2 database, with {@code extra} over the test settings. */
+  static Server startOnH2(Map<String, Object> extra) {
+    return start("jdbc:h2:mem:ec-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", extra);
   }
 
   static Server start(String url, String user, String password, Map<String, Object> extra) {
