@@ -56,15 +56,26 @@ final class LiveBurstReport {
                 rtShared == 0 ? "none oversold in real time" : ratio(batchShared, rtShared))));
     long slowest = -1;
     String where = "";
+    Long engineKnew = null;
     for (HotSku hot : rt.hot()) {
       for (Map.Entry<Marketplace, Long> e : hot.zeroShownAfterMillis().entrySet()) {
         long ms = e.getValue() < 0 ? Long.MAX_VALUE : e.getValue();
         if (ms > slowest) {
           slowest = ms;
           where = hot.sku() + " on " + e.getKey().id();
+          engineKnew = hot.engineSawSoldOutAfterMillis();
         }
       }
     }
+    String bound =
+        engineKnew == null
+            ? ""
+            : "; the engine had nothing left to sell "
+                + engineKnew
+                + " ms after the last unit, so "
+                + (engineKnew * 2 >= slowest
+                    ? "learning of the sales (marketplaces' order APIs) bounded it"
+                    : "the pushes (marketplaces' rate limits) bounded it");
     boolean anySoldOut = rt.hot().stream().anyMatch(h -> h.lastUnitSoldAt() != null);
     checks.add(
         new Check(
@@ -74,7 +85,7 @@ final class LiveBurstReport {
                 ? "no hot SKU sold out"
                 : slowest == Long.MAX_VALUE
                     ? where + " still showed units at the end"
-                    : "slowest " + slowest + " ms (" + where + ")"));
+                    : "slowest " + slowest + " ms (" + where + ")" + bound));
     checks.add(
         new Check(
             "engine never reserves more than on hand (every run)",
@@ -88,6 +99,19 @@ final class LiveBurstReport {
                 + " / "
                 + batch.acknowledgedOrdersMissing()
                 + " acknowledged orders missing"));
+    long maxHeapMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+    checks.add(
+        new Check(
+            "heap bounded: under half the maximum heap at every sample",
+            rt.heapMaxMiB() * 2 < maxHeapMiB && batch.heapMaxMiB() * 2 < maxHeapMiB,
+            String.format(
+                Locale.ROOT,
+                "at most %d / %d MiB during the load, %d / %d MiB after it (max heap %d MiB)",
+                rt.heapMaxMiB(),
+                batch.heapMaxMiB(),
+                rt.heapAfterMiB(),
+                batch.heapAfterMiB(),
+                maxHeapMiB)));
     long unexpected =
         rt.errors().entrySet().stream()
             .filter(e -> !designed(e.getKey()))
@@ -186,7 +210,11 @@ final class LiveBurstReport {
         "Orders that had to wait for stock",
         rt,
         batch,
-        r -> Long.toString(r.ordersByStatus().getOrDefault("AWAITING_STOCK", 0L)));
+        r ->
+            (r.ordersWaitedForStock() < 0 ? "?" : Long.toString(r.ordersWaitedForStock()))
+                + " ("
+                + r.ordersByStatus().getOrDefault("AWAITING_STOCK", 0L)
+                + " still waiting)");
     row(
         md,
         "Acknowledged orders missing",
@@ -237,22 +265,29 @@ final class LiveBurstReport {
       md.append("## ").append(run.mode()).append("\n\n");
       md.append("### Buyers per phase\n\n").append(Report.table(run.phases())).append('\n');
       md.append("### Hot SKUs: from the last real unit sold to 0 shown on each marketplace\n\n");
-      md.append("| SKU | Rule | Stock | Sold | Oversold |");
+      md.append(
+          "\"Engine sold out\" is when the engine itself first had nothing left to sell, after the"
+              + " last real unit: the time it took to learn of the sales. The rest, up to each"
+              + " marketplace's 0, is the push.\n\n");
+      md.append("| SKU | Rule | Stock | Sold | Oversold | Engine sold out |");
       for (Marketplace m : Marketplace.values()) {
         md.append(' ').append(m.id()).append(" |");
       }
-      md.append("\n|---|---|---|---|---|");
+      md.append("\n|---|---|---|---|---|---|");
       md.append("---|".repeat(Marketplace.values().length)).append('\n');
       for (HotSku hot : run.hot()) {
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %d | %d | %d |",
+                "| %s | %s | %d | %d | %d | %s |",
                 hot.sku(),
                 hot.rule(),
                 hot.stock(),
                 hot.sold(),
-                hot.oversold()));
+                hot.oversold(),
+                hot.engineSawSoldOutAfterMillis() == null
+                    ? "-"
+                    : hot.engineSawSoldOutAfterMillis() + " ms"));
         for (Marketplace m : Marketplace.values()) {
           Long ms = hot.zeroShownAfterMillis().get(m);
           String cell =

@@ -116,7 +116,8 @@ public final class LiveBurstScenario {
       long oversold,
       Map<Marketplace, Long> soldOn,
       Instant lastUnitSoldAt,
-      Map<Marketplace, Long> zeroShownAfterMillis) {}
+      Map<Marketplace, Long> zeroShownAfterMillis,
+      Long engineSawSoldOutAfterMillis) {}
 
   /** What a channel's marketplace saw, and how the engine's pushes to it went. */
   public record ChannelResult(
@@ -145,6 +146,7 @@ public final class LiveBurstScenario {
       long engineOrders,
       long acknowledgedOrdersMissing,
       Map<String, Long> ordersByStatus,
+      long ordersWaitedForStock,
       Histogram webhookLatencyMicros,
       Histogram saleToEngineMicros,
       Map<String, Long> errors,
@@ -236,6 +238,7 @@ public final class LiveBurstScenario {
     private MarketplaceSimulator sim;
     private EngineClient api;
     private long startNanos;
+    private Instant startedAt;
 
     Attempt(Settings settings, boolean realtime, String mode, String url) {
       this.settings = settings;
@@ -431,6 +434,7 @@ public final class LiveBurstScenario {
       List<LoadResult> phases = new ArrayList<>();
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
       startNanos = System.nanoTime();
+      startedAt = Instant.now();
       ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
       sampler.scheduleAtFixedRate(
           () -> {
@@ -688,6 +692,7 @@ public final class LiveBurstScenario {
           engineOrders(),
           missing,
           ordersByStatus(),
+          ordersWaitedForStock(),
           webhookLatency,
           saleToEngine,
           errors,
@@ -752,6 +757,19 @@ public final class LiveBurstScenario {
       }
     }
 
+    /**
+     * Orders that went AWAITING_STOCK at least once, whether they got their units later or not, as
+     * the engine's KPI report counts them; -1 when the report did not answer.
+     */
+    private long ordersWaitedForStock() {
+      java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+      EngineClient.Response kpis =
+          api.getPatiently(
+              "/v1/reports/kpis?from=" + today.minusDays(1) + "&to=" + today.plusDays(1),
+              Duration.ofMinutes(1));
+      return kpis.status() == 200 ? kpis.json().path("waitedForStock").path("orders").asLong() : -1;
+    }
+
     private Map<String, Long> ordersByStatus() throws SQLException {
       Map<String, Long> counts = new TreeMap<>();
       try (Connection c = DriverManager.getConnection(url, settings.user(), "");
@@ -791,6 +809,19 @@ public final class LiveBurstScenario {
               zeroAt == null ? -1 : Math.max(0, Duration.between(lastUnit, zeroAt).toMillis()));
         }
       }
+      // When the engine itself first had nothing left to sell: what stands between the last unit
+      // and the marketplaces showing 0 is then split between the engine learning of the sales
+      // and its pushes landing.
+      Long engineSawSoldOut = null;
+      if (lastUnit != null && startedAt != null) {
+        for (Sample sample : samples) {
+          Instant at = startedAt.plusMillis(sample.millis());
+          if (sample.sku().equals(sku) && sample.engineAvailable() == 0) {
+            engineSawSoldOut = Math.max(0, Duration.between(lastUnit, at).toMillis());
+            break;
+          }
+        }
+      }
       return new HotSku(
           sku,
           quota ? "dedicated quota of " + settings.liveQuota() + " on " + LIVE.id() : "shared pool",
@@ -799,7 +830,8 @@ public final class LiveBurstScenario {
           Math.max(0, sold - stockUnits),
           soldOn,
           lastUnit,
-          zeroAfter);
+          zeroAfter,
+          engineSawSoldOut);
     }
 
     private static Instant[] repeat(Instant at, int times) {
