@@ -497,7 +497,8 @@ public final class Server implements AutoCloseable {
           system
               .scheduler()
               .scheduleWithFixedDelay(
-                  Duration.ZERO,
+                  // Out of the way of the start itself, which has enough to do.
+                  Duration.ofSeconds(10),
                   interval,
                   () ->
                       blocking.execute(

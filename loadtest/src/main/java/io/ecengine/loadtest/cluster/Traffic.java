@@ -240,10 +240,26 @@ public final class Traffic implements AutoCloseable {
     return ready;
   }
 
+  /**
+   * Sends a set-up request until it is acknowledged, as a client would: a cluster that has just
+   * formed may still be placing its first shards, and answers 503 (retry later) meanwhile. Every
+   * set-up request is idempotent. Anything else, or no answer within a minute, fails the set-up.
+   */
   private void require(int node, String method, String path, String body) {
-    Answer answer = sendTo(node, method, path, body, key);
-    if (answer.result() != Result.ACKED) {
-      throw new IllegalStateException(method + " " + path + " failed during set-up: " + answer);
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      Answer answer = sendTo(node, method, path, body, key);
+      if (answer.result() == Result.ACKED) {
+        return;
+      }
+      boolean open =
+          answer.result() == Result.UNAVAILABLE
+              || answer.result() == Result.TIMED_OUT
+              || answer.result() == Result.BROKEN;
+      if (!open || System.nanoTime() > deadline) {
+        throw new IllegalStateException(method + " " + path + " failed during set-up: " + answer);
+      }
+      Poll.pause(Duration.ofMillis(500));
     }
   }
 
