@@ -28,7 +28,7 @@ public final class SkuSummaries {
 
   private static final String COLUMNS =
       "sku, name, on_hand, reserved, safety_stock, available, backordered, preordered, incoming,"
-          + " is_bundle";
+          + " is_bundle, shared";
 
   // The components of every bundle whose code lies in a range of SKU codes, with each
   // component's own row when it has one. A page is such a range, so one query serves all of its
@@ -45,7 +45,8 @@ public final class SkuSummaries {
    * owed holds, which lower available without taking units from on hand; {@code incoming} is
    * announced but not yet received. For a bundle, {@code onHand} and {@code reserved} are 0 (it
    * holds no stock of its own), {@code available} follows from its components, and {@code
-   * components} lists them in SKU order; for an ordinary SKU {@code components} is empty.
+   * components} lists them in SKU order; for an ordinary SKU {@code components} is empty. {@code
+   * shared} is set aside in channels' shares of the last units, and so not available.
    */
   public record SkuSummary(
       String sku,
@@ -58,10 +59,39 @@ public final class SkuSummaries {
       long preordered,
       long incoming,
       boolean bundle,
-      List<Component> components) {
+      List<Component> components,
+      long shared) {
 
     public SkuSummary {
       components = components == null ? List.of() : List.copyOf(components);
+    }
+
+    /** A SKU with nothing set aside in shares. */
+    public SkuSummary(
+        String sku,
+        String name,
+        long onHand,
+        long reserved,
+        long safetyStock,
+        long available,
+        long backordered,
+        long preordered,
+        long incoming,
+        boolean bundle,
+        List<Component> components) {
+      this(
+          sku,
+          name,
+          onHand,
+          reserved,
+          safetyStock,
+          available,
+          backordered,
+          preordered,
+          incoming,
+          bundle,
+          components,
+          0);
     }
 
     /** An ordinary SKU with nothing owed and nothing incoming. */
@@ -92,7 +122,8 @@ public final class SkuSummaries {
       long backordered,
       long preordered,
       long incoming,
-      boolean bundle) {}
+      boolean bundle,
+      long shared) {}
 
   private final DataSource dataSource;
 
@@ -230,7 +261,8 @@ public final class SkuSummaries {
           row.preordered(),
           row.incoming(),
           false,
-          List.of());
+          List.of(),
+          row.shared());
     }
     // A bundle whose component rows were removed between the two reads has nothing to sell.
     long available =
@@ -260,6 +292,7 @@ public final class SkuSummaries {
         row.getLong("backordered"),
         row.getLong("preordered"),
         row.getLong("incoming"),
-        row.getBoolean("is_bundle"));
+        row.getBoolean("is_bundle"),
+        row.getLong("shared"));
   }
 }

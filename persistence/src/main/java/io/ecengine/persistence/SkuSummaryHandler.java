@@ -12,6 +12,7 @@ import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
 import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
 import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.ShareSet;
 import io.ecengine.engine.sku.SkuEvent.SkuComponentsChanged;
 import io.ecengine.engine.sku.SkuEvent.SkuDefined;
 import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
@@ -74,10 +75,11 @@ public final class SkuSummaryHandler
           + " backordered = backordered + ?,"
           + " preordered = preordered + ?,"
           + " incoming = incoming + ?,"
+          + " shared = shared + ?,"
           + " safety_stock = COALESCE(CAST(? AS BIGINT), safety_stock),"
           + " available = GREATEST((on_hand + ?) - (reserved + ?)"
           + " - COALESCE(CAST(? AS BIGINT), safety_stock)"
-          + " - (backordered + ?) - (preordered + ?), 0),"
+          + " - (backordered + ?) - (preordered + ?) - (shared + ?), 0),"
           + " updated_at = ?"
           + " WHERE tenant_id = ? AND sku = ?";
 
@@ -91,9 +93,20 @@ public final class SkuSummaryHandler
       long backordered,
       long preordered,
       long incoming,
-      Long safetyStock) {
+      Long safetyStock,
+      long shared) {
 
     static final LevelChange NONE = new LevelChange(0, 0, 0, 0, 0, null);
+
+    LevelChange(
+        long onHand,
+        long reserved,
+        long backordered,
+        long preordered,
+        long incoming,
+        Long safetyStock) {
+      this(onHand, reserved, backordered, preordered, incoming, safetyStock, 0);
+    }
 
     static LevelChange onHand(long delta) {
       return new LevelChange(delta, 0, 0, 0, 0, null);
@@ -160,7 +173,10 @@ public final class SkuSummaryHandler
           e.totalQuantity(HoldKind.BACKORDER),
           e.totalQuantity(HoldKind.PREORDER),
           0,
-          null);
+          null,
+          -e.fromShares());
+    } else if (event instanceof ShareSet e) {
+      return new LevelChange(0, 0, 0, 0, 0, null, e.change());
     } else if (event instanceof HoldsFilled e) {
       return new LevelChange(
           0, e.backordered() + e.preordered(), -e.backordered(), -e.preordered(), 0, null);
@@ -262,15 +278,17 @@ public final class SkuSummaryHandler
       update.setLong(3, change.backordered());
       update.setLong(4, change.preordered());
       update.setLong(5, change.incoming());
-      setNullableLong(update, 6, change.safetyStock());
-      update.setLong(7, change.onHand());
-      update.setLong(8, change.reserved());
-      setNullableLong(update, 9, change.safetyStock());
-      update.setLong(10, change.backordered());
-      update.setLong(11, change.preordered());
-      update.setObject(12, at);
-      update.setString(13, sku.tenantId());
-      update.setString(14, sku.sku());
+      update.setLong(6, change.shared());
+      setNullableLong(update, 7, change.safetyStock());
+      update.setLong(8, change.onHand());
+      update.setLong(9, change.reserved());
+      setNullableLong(update, 10, change.safetyStock());
+      update.setLong(11, change.backordered());
+      update.setLong(12, change.preordered());
+      update.setLong(13, change.shared());
+      update.setObject(14, at);
+      update.setString(15, sku.tenantId());
+      update.setString(16, sku.sku());
       return update.executeUpdate();
     }
   }

@@ -16,6 +16,7 @@ import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
 import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
 import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.ShareSet;
 import io.ecengine.engine.sku.SkuEvent.SkuComponentsChanged;
 import io.ecengine.engine.sku.SkuEvent.SkuDefined;
 import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
@@ -134,6 +135,32 @@ class SkuSummaryHandlerTest {
       project(db, SHIRT, new StockAdjusted("adj-2", -4, AdjustmentReason.DAMAGE, T0));
       assertThat(summary(db, SHIRT))
           .isEqualTo(new SkuSummary("SHIRT-M", "Shirt, medium", 11, 0, 3, 8));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vendor.class)
+  void followsSharesAndTheSalesThatTakeFromThem(Vendor vendor) throws Exception {
+    try (TestDatabase db = TestDatabase.migrated(vendor)) {
+      project(db, SHIRT, new SkuDefined("Shirt M", T0));
+      project(db, SHIRT, new StockAdjusted("adj-1", 20, AdjustmentReason.RECEIPT, T0));
+
+      project(db, SHIRT, new ShareSet("tiktok-1", 8, 8, 2.5, T0));
+      assertThat(summary(db, SHIRT))
+          .isEqualTo(
+              new SkuSummary("SHIRT-M", "Shirt M", 20, 0, 0, 12, 0, 0, 0, false, List.of(), 8));
+
+      Reservation fromShare =
+          new Reservation("r1", 3, "tiktok-1", null, T0, null, 12, HoldKind.STOCK, 0, 3, T0, 3);
+      project(db, SHIRT, new ReservationsPlaced(List.of(fromShare, hold("r2", 2))));
+      assertThat(summary(db, SHIRT))
+          .isEqualTo(
+              new SkuSummary("SHIRT-M", "Shirt M", 20, 5, 0, 10, 0, 0, 0, false, List.of(), 5));
+
+      project(db, SHIRT, new ShareSet("tiktok-1", 0, -5, 0, T0));
+      assertThat(summary(db, SHIRT))
+          .isEqualTo(
+              new SkuSummary("SHIRT-M", "Shirt M", 20, 5, 0, 15, 0, 0, 0, false, List.of(), 0));
     }
   }
 

@@ -9,9 +9,11 @@ import java.util.Map;
  *
  * <p>{@code reserved} counts only holds on stock; {@code backordered} and {@code preordered} are
  * owed holds, which take no units from on hand but are served first, so they lower {@code
- * available}. {@code incoming} is the sum of announced deliveries not yet received. A bundle has
- * none of these figures itself: its {@code components} are set, and its sellable quantity follows
- * from theirs through {@link #bundleAvailable}.
+ * available}. {@code incoming} is the sum of announced deliveries not yet received. {@code shared}
+ * is what is set aside in channels' shares of the last units (see {@link SkuRequest.ClaimShare}):
+ * on show at one marketplace each, or sold there and not placed here yet, and so not available
+ * either. A bundle has none of these figures itself: its {@code components} are set, and its
+ * sellable quantity follows from theirs through {@link #bundleAvailable}.
  */
 public record Levels(
     String name,
@@ -22,12 +24,37 @@ public record Levels(
     long backordered,
     long preordered,
     long incoming,
-    List<Component> components)
+    List<Component> components,
+    long shared)
     implements CborSerializable {
 
   public Levels {
     // Levels stored before bundles existed have no component list.
     components = components == null ? List.of() : List.copyOf(components);
+  }
+
+  /** The figures of a SKU with nothing set aside in shares. */
+  public Levels(
+      String name,
+      long onHand,
+      long reserved,
+      long safetyStock,
+      long available,
+      long backordered,
+      long preordered,
+      long incoming,
+      List<Component> components) {
+    this(
+        name,
+        onHand,
+        reserved,
+        safetyStock,
+        available,
+        backordered,
+        preordered,
+        incoming,
+        components,
+        0);
   }
 
   /** The figures of an ordinary SKU with nothing owed and nothing incoming. */

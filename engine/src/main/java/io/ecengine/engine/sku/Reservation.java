@@ -9,7 +9,9 @@ import java.util.Objects;
  * asked for. {@code availableAfter} is the available quantity right after the hold was placed, kept
  * so that a retried request is answered like the first one. {@code listedUnits} is how many units
  * the channel's marketplace sold as this SKU's own listing, at {@code soldAt} by its clock (see
- * {@link SkuRequest.Reserve}).
+ * {@link SkuRequest.Reserve}). {@code fromShare} is how many of the units came out of the units set
+ * aside for that channel (its share of the last units, see {@link SkuRequest.ClaimShare}) rather
+ * than out of available.
  */
 public record Reservation(
     String reservationId,
@@ -22,12 +24,41 @@ public record Reservation(
     HoldKind kind,
     long committed,
     long listedUnits,
-    Instant soldAt) {
+    Instant soldAt,
+    long fromShare) {
 
   public Reservation {
     // Holds stored before hold kinds existed were all on stock; holds stored before listed units
     // existed read as 0, which only makes stock pushes tell the marketplace what it knows.
     kind = kind == null ? HoldKind.STOCK : kind;
+  }
+
+  /** A hold that took nothing from a channel's share. */
+  public Reservation(
+      String reservationId,
+      long quantity,
+      String channelId,
+      Long expiresInSeconds,
+      Instant placedAt,
+      Instant expiresAt,
+      long availableAfter,
+      HoldKind kind,
+      long committed,
+      long listedUnits,
+      Instant soldAt) {
+    this(
+        reservationId,
+        quantity,
+        channelId,
+        expiresInSeconds,
+        placedAt,
+        expiresAt,
+        availableAfter,
+        kind,
+        committed,
+        listedUnits,
+        soldAt,
+        0);
   }
 
   /** A hold with nothing counted down by a listing. */
@@ -101,7 +132,8 @@ public record Reservation(
         HoldKind.STOCK,
         committed,
         listedUnits,
-        soldAt);
+        soldAt,
+        fromShare);
   }
 
   /** The same hold after {@code shipped} of its units were committed. */
@@ -117,6 +149,7 @@ public record Reservation(
         kind,
         committed + shipped,
         listedUnits,
-        soldAt);
+        soldAt,
+        fromShare);
   }
 }

@@ -79,7 +79,8 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
             @JsonSubTypes.Type(value = SkuRequest.SetPolicy.class, name = "set-policy"),
             @JsonSubTypes.Type(value = SkuRequest.AddIncoming.class, name = "add-incoming"),
             @JsonSubTypes.Type(value = SkuRequest.ReceiveIncoming.class, name = "receive-incoming"),
-            @JsonSubTypes.Type(value = SkuRequest.ExpireDue.class, name = "expire-due")
+            @JsonSubTypes.Type(value = SkuRequest.ExpireDue.class, name = "expire-due"),
+            @JsonSubTypes.Type(value = SkuRequest.ClaimShare.class, name = "claim-share")
           })
           SkuRequest request,
       ActorRef<SkuOutcome> replyTo)
@@ -109,13 +110,25 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   /**
    * The levels and the units held on stock per channel id, read at one moment, and {@code
    * listedSince}: the units of open holds the asking channel's listing sold itself after the time
-   * it asked about (see {@link SkuRequest.Reserve}), 0 when it asked about none. {@code levels} is
-   * null when the SKU is not defined.
+   * it asked about (see {@link SkuRequest.Reserve}), 0 when it asked about none. {@code share} is
+   * what is set aside for the asking channel (see {@link SkuRequest.ClaimShare}); {@code perSecond}
+   * and {@code channelPerSecond} are how fast the SKU sold over the last seconds, in all and on the
+   * asking channel. {@code levels} is null when the SKU is not defined.
    */
-  public record StockView(Levels levels, Map<String, Long> heldByChannel, long listedSince)
+  public record StockView(
+      Levels levels,
+      Map<String, Long> heldByChannel,
+      long listedSince,
+      long share,
+      double perSecond,
+      double channelPerSecond)
       implements CborSerializable {
     public StockView {
       heldByChannel = Map.copyOf(heldByChannel);
+    }
+
+    public StockView(Levels levels, Map<String, Long> heldByChannel, long listedSince) {
+      this(levels, heldByChannel, listedSince, 0, 0, 0);
     }
 
     public StockView(Levels levels, Map<String, Long> heldByChannel) {
@@ -275,24 +288,28 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
               get.replyTo().tell(new HeldByChannel(ledger.heldByChannel()));
               return Effect().none();
             })
-        .onCommand(
-            GetStock.class,
-            (ledger, get) -> {
-              get.replyTo()
-                  .tell(
-                      new StockView(
-                          ledger.isDefined() ? ledger.levels() : null,
-                          ledger.heldByChannel(),
-                          get.channelId() == null || get.listedAfter() == null
-                              ? 0
-                              : ledger.listedSince(get.channelId(), get.listedAfter())));
-              return Effect().none();
-            })
+        .onCommand(GetStock.class, this::onGetStock)
         .onCommand(Flush.class, this::onFlush)
         .onCommand(ExpiryDue.class, this::onExpiryDue)
         .onCommand(Idle.class, this::onIdle)
         .onCommand(Stop.class, this::onStop)
         .build();
+  }
+
+  private Effect<SkuEvent, SkuLedger> onGetStock(SkuLedger ledger, GetStock get) {
+    Instant now = Instant.now();
+    get.replyTo()
+        .tell(
+            new StockView(
+                ledger.isDefined() ? ledger.levels() : null,
+                ledger.heldByChannel(),
+                get.channelId() == null || get.listedAfter() == null
+                    ? 0
+                    : ledger.listedSince(get.channelId(), get.listedAfter()),
+                ledger.shareOf(get.channelId()),
+                ledger.salesPerSecond(now),
+                get.channelId() == null ? 0 : ledger.salesPerSecond(now, get.channelId())));
+    return Effect().none();
   }
 
   private Effect<SkuEvent, SkuLedger> onSubmit(SkuLedger ledger, Submit submit) {

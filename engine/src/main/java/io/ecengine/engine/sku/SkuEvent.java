@@ -76,6 +76,11 @@ public sealed interface SkuEvent extends CborSerializable {
       return reservations.stream().mapToLong(Reservation::quantity).sum();
     }
 
+    /** Units the holds of this event took from their channels' shares. */
+    public long fromShares() {
+      return reservations.stream().mapToLong(Reservation::fromShare).sum();
+    }
+
     /** Units of one kind placed by this event. */
     public long totalQuantity(HoldKind kind) {
       return reservations.stream()
@@ -126,6 +131,15 @@ public sealed interface SkuEvent extends CborSerializable {
       this(reservationId, quantity, HoldKind.STOCK, at);
     }
   }
+
+  /**
+   * The units set aside for one channel's marketplace, to count down on its own while the SKU is
+   * down to its last units, became {@code units}: {@code change} is the difference to before, so
+   * available moved by {@code -change}. {@code perSecond} is the channel's sales rate it was sized
+   * by, which divides what is left among the channels that ask next.
+   */
+  record ShareSet(String channelId, long units, long change, double perSecond, Instant at)
+      implements SkuEvent {}
 
   /**
    * {@code quantity} units of a hold were shipped: on hand and reserved went down by that much.

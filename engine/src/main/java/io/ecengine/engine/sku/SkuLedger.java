@@ -8,6 +8,7 @@ import io.ecengine.engine.sku.SkuEvent.ReservationExpired;
 import io.ecengine.engine.sku.SkuEvent.ReservationReleased;
 import io.ecengine.engine.sku.SkuEvent.ReservationsPlaced;
 import io.ecengine.engine.sku.SkuEvent.SafetyStockSet;
+import io.ecengine.engine.sku.SkuEvent.ShareSet;
 import io.ecengine.engine.sku.SkuEvent.SkuComponentsChanged;
 import io.ecengine.engine.sku.SkuEvent.SkuDefined;
 import io.ecengine.engine.sku.SkuEvent.SkuRenamed;
@@ -16,6 +17,7 @@ import io.ecengine.engine.sku.SkuEvent.StockPolicySet;
 import io.ecengine.engine.sku.SkuOutcome.Done;
 import io.ecengine.engine.sku.SkuOutcome.Rejected;
 import io.ecengine.engine.sku.SkuOutcome.Rejection;
+import io.ecengine.engine.sku.SkuOutcome.Shared;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,6 +40,12 @@ import java.util.function.Function;
  * decides whether it may be owed. Owed holds are served first: they lower available, and after
  * every request the oldest of them become holds on stock as far as on hand allows, strictly in the
  * order they were placed, so a large old order is never overtaken by a small new one.
+ *
+ * <p>Shares: while a SKU is down to its last units, each channel's marketplace may be given units
+ * of its own to count down (see {@link SkuRequest.ClaimShare}). They are set aside, so they lower
+ * available like owed holds do; the channel's orders take their units from its share first. When
+ * stock shrinks below what the shares set aside (a count, damage, a fill of owed holds), the shares
+ * are cut back right away, so that they never promise units that are not there.
  *
  * <p>Decisions ({@link #decideAll}) never mutate the ledger; only {@link #apply} does, so the actor
  * can decide a whole batch, persist it, and apply exactly what was persisted.
@@ -105,6 +113,12 @@ public final class SkuLedger {
   // own listing's sales by their marketplace sale time.
   private final Map<String, Long> stockHeldByChannel = new java.util.TreeMap<>();
   private final Map<String, java.util.TreeMap<Instant, Long>> listedBySaleTime = new HashMap<>();
+  // Units set aside per channel id (only channels with a share), their sum, and the sales rate
+  // each share was sized by.
+  private final java.util.TreeMap<String, Long> shares = new java.util.TreeMap<>();
+  private final Map<String, Double> shareRates = new HashMap<>();
+  private long shared;
+  private SalesRate sales = new SalesRate();
   private final LinkedHashMap<String, Incoming> incoming = new LinkedHashMap<>();
   private final LinkedHashMap<String, ClosedReservation> closed = new LinkedHashMap<>();
   private final LinkedHashMap<String, AppliedAdjustment> adjustments = new LinkedHashMap<>();
@@ -147,9 +161,37 @@ public final class SkuLedger {
     return !components.isEmpty();
   }
 
-  /** Owed holds come first, so they lower what is left to sell even though on hand is untouched. */
+  /**
+   * Owed holds come first, so they lower what is left to sell even though on hand is untouched;
+   * units set aside in shares are on show at one marketplace each, and so not available either.
+   */
   public long available() {
+    return Math.max(0, onHand - reserved - safetyStock - backordered - preordered - shared);
+  }
+
+  /** What on hand covers beyond holds, owed units and safety stock: the most shares may take. */
+  private long roomForShares() {
     return Math.max(0, onHand - reserved - safetyStock - backordered - preordered);
+  }
+
+  /** Units set aside for one channel's share; 0 when it has none. */
+  public long shareOf(String channelId) {
+    return channelId == null ? 0 : shares.getOrDefault(channelId, 0L);
+  }
+
+  /** Units set aside per channel id, for the channels that have a share. */
+  public Map<String, Long> shares() {
+    return Collections.unmodifiableMap(shares);
+  }
+
+  /** Units per second placed over the last few seconds, all channels together. */
+  public double salesPerSecond(Instant now) {
+    return sales.perSecond(now);
+  }
+
+  /** Units per second placed over the last few seconds for one channel. */
+  public double salesPerSecond(Instant now, String channelId) {
+    return sales.perSecond(now, channelId);
   }
 
   public long onHand() {
@@ -178,7 +220,8 @@ public final class SkuLedger {
         backordered,
         preordered,
         incomingUnits(),
-        components);
+        components,
+        shared);
   }
 
   /**
@@ -300,6 +343,10 @@ public final class SkuLedger {
         events.add(fill.get());
         fill.get().reservationIds().forEach(id -> filled.add(scratch.active.get(id)));
       }
+      for (ShareSet cut : scratch.decideShareCut(now)) {
+        scratch.apply(cut);
+        events.add(cut);
+      }
       outcomes.add(decision.outcome(scratch));
     }
     return new Batch(List.copyOf(events), List.copyOf(outcomes), List.copyOf(filled));
@@ -350,6 +397,44 @@ public final class SkuLedger {
       return Optional.empty();
     }
     return Optional.of(new HoldsFilled(ids, filledBackorders, filledPreorders, now));
+  }
+
+  /**
+   * Shares cut back so that together they fit in what on hand covers again, each by its part of the
+   * excess (rounded so that the cuts add up to it, larger shares first). Runs after every request,
+   * so a SKU without shares must not do more than look at one figure.
+   */
+  private List<ShareSet> decideShareCut(Instant now) {
+    long excess = shared - roomForShares();
+    if (shares.isEmpty() || excess <= 0) {
+      return List.of();
+    }
+    Map<String, Long> cuts = new java.util.TreeMap<>();
+    long assigned = 0;
+    for (Map.Entry<String, Long> share : shares.entrySet()) {
+      long cut = share.getValue() * excess / shared;
+      cuts.put(share.getKey(), cut);
+      assigned += cut;
+    }
+    List<String> largestFirst = new ArrayList<>(shares.keySet());
+    largestFirst.sort((a, b) -> Long.compare(shares.get(b), shares.get(a)));
+    for (int i = 0; assigned < excess; i = (i + 1) % largestFirst.size()) {
+      String channel = largestFirst.get(i);
+      if (cuts.get(channel) < shares.get(channel)) {
+        cuts.merge(channel, 1L, Long::sum);
+        assigned++;
+      }
+    }
+    List<ShareSet> events = new ArrayList<>();
+    cuts.forEach(
+        (channel, cut) -> {
+          if (cut > 0) {
+            long units = shares.get(channel) - cut;
+            events.add(
+                new ShareSet(channel, units, -cut, shareRates.getOrDefault(channel, 0.0), now));
+          }
+        });
+    return events;
   }
 
   /** Events for one request, and how to answer it once they are applied. */
@@ -403,6 +488,8 @@ public final class SkuLedger {
       return decideCommit(commit, now);
     } else if (request == SkuRequest.ExpireDue.INSTANCE) {
       return decideExpiry(now);
+    } else if (request instanceof SkuRequest.ClaimShare claim) {
+      return decideShare(claim, now);
     }
     throw new IllegalArgumentException("Unknown request " + request);
   }
@@ -416,7 +503,8 @@ public final class SkuLedger {
         || request instanceof SkuRequest.ReceiveIncoming
         || request instanceof SkuRequest.Reserve
         || request instanceof SkuRequest.Release
-        || request instanceof SkuRequest.Commit;
+        || request instanceof SkuRequest.Commit
+        || request instanceof SkuRequest.ClaimShare;
   }
 
   private Decision decideDefine(SkuRequest.Define define, Instant now) {
@@ -529,7 +617,16 @@ public final class SkuLedger {
           reject(Rejection.ID_REUSED, "This reservationId was used with a different request."));
     }
     long available = available();
-    HoldKind kind = kindFor(reserve.quantity(), available);
+    // A marketplace's own sale comes out of what was set aside for that marketplace, if anything.
+    long fromShare = Math.min(reserve.listedUnits(), shareOf(reserve.channelId()));
+    HoldKind kind;
+    if (reserve.quantity() - fromShare <= available) {
+      kind = HoldKind.STOCK;
+    } else {
+      // An owed hold takes no units from stock, and so none from the share either.
+      fromShare = 0;
+      kind = kindFor(reserve.quantity(), available);
+    }
     if (kind == null) {
       return Decision.answer(
           reject(Rejection.INSUFFICIENT_STOCK, insufficient(reserve.quantity(), available)));
@@ -544,11 +641,12 @@ public final class SkuLedger {
             reserve.expiresInSeconds(),
             now,
             expiresAt,
-            Math.max(0, available - reserve.quantity()),
+            Math.max(0, available - (reserve.quantity() - fromShare)),
             kind,
             0,
             reserve.listedUnits(),
-            reserve.soldAt());
+            reserve.soldAt(),
+            fromShare);
     return Decision.of(
         new ReservationsPlaced(List.of(reservation)),
         ledger -> new Done(ledger.levels(), reservation, true));
@@ -576,6 +674,42 @@ public final class SkuLedger {
       detail += " and " + Math.max(0, incomingUnits() - preordered) + " incoming not yet promised";
     }
     return detail + ".";
+  }
+
+  /**
+   * A channel's share, replacing its previous one: its unplaced sales first, then what it asked to
+   * show, both within available (its own previous share counts as available again) less what its
+   * rules keep back. When other channels hold shares too, what is left is divided by their sales
+   * rates, so the first to ask cannot take units the others are about to sell; a channel that sells
+   * nothing yet may still show one unit.
+   */
+  private Decision decideShare(SkuRequest.ClaimShare claim, Instant now) {
+    String channel = claim.channelId();
+    long current = shareOf(channel);
+    long room = Math.max(0, available() + current - claim.keepBack());
+    long unplaced = Math.min(claim.unplaced(), room);
+    long pot = room - unplaced;
+    long show = Math.min(claim.show(), pot);
+    double others = 0;
+    for (String other : shares.keySet()) {
+      if (!other.equals(channel)) {
+        others += shareRates.getOrDefault(other, 0.0);
+      }
+    }
+    if (show > 1 && others > 0) {
+      double part = pot * claim.perSecond() / (claim.perSecond() + others);
+      show = Math.min(show, Math.max(1, (long) Math.ceil(part)));
+    }
+    long share = unplaced + show;
+    long granted = show;
+    boolean sameRate =
+        Double.compare(shareRates.getOrDefault(channel, 0.0), claim.perSecond()) == 0;
+    if (share == current && (share == 0 || sameRate)) {
+      return Decision.answer(new Shared(levels(), share, granted));
+    }
+    return Decision.of(
+        new ShareSet(channel, share, share - current, claim.perSecond(), now),
+        ledger -> new Shared(ledger.levels(), share, granted));
   }
 
   private Decision decideRelease(String reservationId, Instant now) {
@@ -707,6 +841,15 @@ public final class SkuLedger {
       for (Reservation r : e.reservations()) {
         putActive(r);
         count(r.kind(), r.quantity());
+        if (r.fromShare() > 0) {
+          setShare(r.channelId(), shareOf(r.channelId()) - r.fromShare());
+        }
+        sales.record(r.placedAt(), r.channelId(), r.quantity());
+      }
+    } else if (event instanceof ShareSet e) {
+      setShare(e.channelId(), e.units());
+      if (e.units() > 0) {
+        shareRates.put(e.channelId(), e.perSecond());
       }
     } else if (event instanceof HoldsFilled e) {
       fill(e.reservationIds());
@@ -718,6 +861,19 @@ public final class SkuLedger {
       commit(e);
     }
     lastAdjustmentId = event instanceof StockAdjusted e ? e.adjustmentId() : null;
+  }
+
+  /** Every change to {@code shares} goes through here, which keeps {@code shared} their sum. */
+  private void setShare(String channelId, long units) {
+    long before = shares.getOrDefault(channelId, 0L);
+    long after = Math.max(0, units);
+    shared += after - before;
+    if (after == 0) {
+      shares.remove(channelId);
+      shareRates.remove(channelId);
+    } else {
+      shares.put(channelId, after);
+    }
   }
 
   /** Adds (or with a negative quantity removes) units of one kind of hold to its figure. */
@@ -806,6 +962,10 @@ public final class SkuLedger {
     listedBySaleTime.forEach(
         (channel, bySaleTime) ->
             c.listedBySaleTime.put(channel, new java.util.TreeMap<>(bySaleTime)));
+    c.shares.putAll(shares);
+    c.shareRates.putAll(shareRates);
+    c.shared = shared;
+    c.sales = sales.copy();
     c.incoming.putAll(incoming);
     c.closed.putAll(closed);
     c.adjustments.putAll(adjustments);
@@ -829,7 +989,9 @@ public final class SkuLedger {
         backorderLimit,
         List.copyOf(incoming.values()),
         List.copyOf(received.values()),
-        List.copyOf(commits.values()));
+        List.copyOf(commits.values()),
+        Map.copyOf(shares),
+        Map.copyOf(shareRates));
   }
 
   /** Restores an anonymous ledger; see {@link #empty()}. */
@@ -856,6 +1018,8 @@ public final class SkuLedger {
     s.adjustments().forEach(a -> ledger.adjustments.put(a.adjustmentId(), a));
     s.commits().forEach(c -> ledger.commits.put(c.commitId(), c));
     s.received().forEach(i -> ledger.received.put(i.incomingId(), i));
+    s.shares().forEach(ledger::setShare);
+    ledger.shareRates.putAll(s.shareRates());
     return ledger;
   }
 
@@ -876,7 +1040,9 @@ public final class SkuLedger {
       long backorderLimit,
       List<Incoming> incoming,
       List<Incoming> received,
-      List<AppliedCommit> commits)
+      List<AppliedCommit> commits,
+      Map<String, Long> shares,
+      Map<String, Double> shareRates)
       implements io.ecengine.engine.serialization.CborSerializable {
 
     public Snapshot {
@@ -885,6 +1051,8 @@ public final class SkuLedger {
       incoming = incoming == null ? List.of() : incoming;
       received = received == null ? List.of() : received;
       commits = commits == null ? List.of() : commits;
+      shares = shares == null ? Map.of() : shares;
+      shareRates = shareRates == null ? Map.of() : shareRates;
     }
   }
 }

@@ -21,6 +21,12 @@ public sealed interface SkuOutcome extends CborSerializable {
     }
   }
 
+  /**
+   * The answer to a {@link SkuRequest.ClaimShare}: {@code share} units are now set aside for the
+   * channel, of which it may put {@code show} on show (the rest covers its unplaced sales).
+   */
+  record Shared(Levels levels, long share, long show) implements SkuOutcome {}
+
   /** The request changed nothing. */
   record Rejected(Rejection reason, String detail, Levels levels) implements SkuOutcome {}
 

@@ -115,6 +115,31 @@ public sealed interface SkuRequest extends CborSerializable {
   /** An announced delivery arrived: its units move from incoming to on hand. */
   record ReceiveIncoming(String incomingId) implements SkuRequest {}
 
+  /**
+   * Set aside units of the last ones for one channel's marketplace, which then counts them down on
+   * its own as if they were a dedicated quota, so that no unit is on show at two marketplaces at
+   * once (the channel's share). It replaces what was set aside for the channel before.
+   *
+   * <p>{@code unplaced} is how many units the marketplace has sold that no hold counts yet: its
+   * orders will come, and their units are set aside with the share. {@code show} is how many units
+   * the channel wants to put on show now. {@code keepBack} is what the channel's allocation rules
+   * keep from every share (other channels' dedicated quotas, the tenant's safety stock). {@code
+   * perSecond} is how fast the channel sells the SKU; while others wait for units too, a channel
+   * gets at most its part of what is left by that rate. The SKU answers {@link SkuOutcome.Shared}
+   * with how many units the channel may show.
+   *
+   * <p>Orders of the channel that were sold as the SKU's own listing take their units from the
+   * share first. {@code show} 0 with {@code unplaced} 0 gives the share up.
+   */
+  record ClaimShare(String channelId, long unplaced, long show, long keepBack, double perSecond)
+      implements SkuRequest {
+    public ClaimShare {
+      require(channelId != null && !channelId.isBlank(), "a share needs a channel");
+      require(unplaced >= 0 && show >= 0 && keepBack >= 0, "share figures must not be negative");
+      require(perSecond >= 0 && Double.isFinite(perSecond), "a sales rate must be finite, >= 0");
+    }
+  }
+
   /** Release every hold whose expiry has passed. Sent by the SKU's own timer. */
   enum ExpireDue implements SkuRequest {
     INSTANCE

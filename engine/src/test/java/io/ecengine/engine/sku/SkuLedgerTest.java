@@ -1107,6 +1107,8 @@ class SkuLedgerTest {
             0,
             null,
             null,
+            null,
+            null,
             null);
 
     SkuLedger restored = SkuLedger.fromSnapshot(snapshot);

@@ -416,7 +416,8 @@ public final class SkuRoutes {
                                       row.backordered(),
                                       row.preordered(),
                                       row.incoming(),
-                                      row.components())))
+                                      row.components(),
+                                      row.shared())))
                       .toList());
               body.put(
                   "nextCursor", page.nextCursor() == null ? null : encodeCursor(page.nextCursor()));
@@ -519,6 +520,7 @@ public final class SkuRoutes {
     view.put("backordered", levels.backordered());
     view.put("preordered", levels.preordered());
     view.put("incoming", levels.incoming());
+    view.put("shared", levels.shared());
     view.put("components", levels.components());
     return view;
   }
