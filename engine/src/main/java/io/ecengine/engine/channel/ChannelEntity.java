@@ -3,6 +3,7 @@ package io.ecengine.engine.channel;
 import io.ecengine.engine.channel.marketplace.CallKind;
 import io.ecengine.engine.channel.marketplace.Credentials;
 import io.ecengine.engine.channel.marketplace.ListingIds;
+import io.ecengine.engine.channel.marketplace.ListingRef;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapter;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapters;
 import io.ecengine.engine.channel.marketplace.MarketplaceCallException;
@@ -16,6 +17,8 @@ import io.ecengine.engine.serialization.CborSerializable;
 import io.ecengine.engine.sku.Levels;
 import io.ecengine.engine.sku.SkuEntity;
 import io.ecengine.engine.sku.SkuId;
+import io.ecengine.engine.sku.SkuOutcome;
+import io.ecengine.engine.sku.SkuRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -62,6 +65,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * at the time of sending. Calls are paced by a {@link TokenBucket} at the marketplace's documented
  * rate (or the operator's), and a throttled or failed call backs off, honouring Retry-After. A SKU
  * the marketplace rejects is retried alone, so it cannot hold up the others.
+ *
+ * <p>The last units of a fast-selling SKU are not shared: the channel takes a share of them from
+ * the SKU and lets its marketplace count it down, reading what the marketplace shows before each
+ * claim (see {@link ShareBook}).
  *
  * <p>The actor keeps no journal: what matters survives in the database (what each marketplace last
  * accepted, in the push log) and in the SKUs themselves, and a restarted channel reconciles
@@ -139,8 +146,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       long writeBacksFailed,
       int ordersToFetch,
       long ordersImported,
-      long orderCallFailures)
-      implements CborSerializable {}
+      long orderCallFailures,
+      List<ShareBook.Status> shares)
+      implements CborSerializable {
+
+    public SyncStatus {
+      shares = shares == null ? List.of() : List.copyOf(shares);
+    }
+  }
 
   /**
    * How channels behave; one per node, from {@code ec.channels}. {@code pushOnChange} false makes a
@@ -161,7 +174,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Duration orderPollInterval,
       Duration orderReconcileInterval,
       Duration orderPullOverlap,
-      Duration marketplaceClockMargin) {
+      Duration marketplaceClockMargin,
+      ShareBook.Settings shares) {
 
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(
@@ -178,7 +192,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           config.getDuration("order-poll-interval"),
           config.getDuration("order-reconcile-interval"),
           config.getDuration("order-pull-overlap"),
-          config.getDuration("marketplace-clock-margin"));
+          config.getDuration("marketplace-clock-margin"),
+          config.hasPath("shares")
+              ? ShareBook.Settings.fromConfig(config.getConfig("shares"))
+              : ShareBook.Settings.off());
     }
   }
 
@@ -194,6 +211,19 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       implements Command {}
 
   private record Answered(MarketplaceRequest request, MarketplaceResponse response, Throwable error)
+      implements Command {}
+
+  /** What a read of the marketplace's shown quantities answered (see ShareBook). */
+  private record ShareReadAnswered(
+      MarketplaceRequest request, MarketplaceResponse response, Throwable error)
+      implements Command {}
+
+  /** The SKUs of a share read, read again, with what the marketplace showed at {@code readAt}. */
+  private record ShareStockRead(Map<String, Long> shown, Instant readAt, Map<String, Stock> stock)
+      implements Command {}
+
+  /** The SKUs' answers to the claims of one share read: the units each may show, or absent. */
+  private record ShareClaimed(Map<String, Long> show, Map<String, Long> shownAtRead)
       implements Command {}
 
   /** Shipments to report, with the marketplace's lines of their orders. */
@@ -247,7 +277,20 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       Map<String, Long> heldByChannel,
       Instant listedAfter,
       long listedSince,
-      List<String> components) {}
+      List<String> components,
+      long share,
+      double perSecond,
+      double channelPerSecond) {
+
+    Stock(
+        Levels levels,
+        Map<String, Long> heldByChannel,
+        Instant listedAfter,
+        long listedSince,
+        List<String> components) {
+      this(levels, heldByChannel, listedAfter, listedSince, components, 0, 0, 0);
+    }
+  }
 
   private static final Object TICK = "tick";
   private static final Object RECONCILE = "reconcile";
@@ -257,6 +300,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final Object WRITE_BACKS = "write-backs";
   private static final Object PULL = "pull";
   private static final int ORDERS_PER_FETCH = 50;
+  private static final int MAX_SHARE_READ_FAILURES = 3;
   private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
   private final ActorContext<Command> context;
@@ -274,6 +318,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private MarketplaceAdapter adapter;
   private Throttles throttles;
   private final PushQueue queue;
+  private final ShareBook shares;
   private final Map<String, Long> lastSent = new HashMap<>();
   // Per SKU, when the marketplace confirmed the quantity in lastSent (see shownNow).
   private final Map<String, Instant> sentAt = new HashMap<>();
@@ -415,6 +460,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     this.blocking = blocking;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.queue = new PushQueue(settings.lowStockThreshold());
+    this.shares = new ShareBook(settings.shares());
     load();
     timers.startTimerWithFixedDelay(RECONCILE, ReconcileDue.INSTANCE, settings.reconcileInterval());
     timers.startTimerWithFixedDelay(
@@ -432,6 +478,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         .onMessage(DirtyRead.class, this::onDirtyRead)
         .onMessage(CallRead.class, this::onCallRead)
         .onMessage(Answered.class, this::onAnswered)
+        .onMessage(ShareReadAnswered.class, this::onShareReadAnswered)
+        .onMessage(ShareStockRead.class, this::onShareStockRead)
+        .onMessage(ShareClaimed.class, this::onShareClaimed)
         .onMessage(Tick.class, tick -> onTick())
         .onMessage(WriteBacksDue.class, due -> loadWriteBacks())
         .onMessage(FetchOrders.class, this::onFetchOrders)
@@ -584,6 +633,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         bundlesByComponent.computeIfAbsent(component, c -> new HashSet<>()).add(sku);
       }
       if (setup.listings().containsKey(sku)) {
+        considerShare(sku, stock, now);
         queue.offer(sku, sellable(sku, stock), shownNow(sku, stock), now);
       }
     }
@@ -626,6 +676,15 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     if (stock.levels() == null) {
       // A listing of a SKU we do not know: 0 is the only quantity that cannot oversell.
       return 0;
+    }
+    long shown = shownNow(sku, stock);
+    // A marketplace whose reads keep failing gets what the rules say, as if the pool were shared:
+    // holding its quantity would leave it showing stale stock.
+    if (shares.inShare(sku) && shown >= 0 && shares.failures(sku) < MAX_SHARE_READ_FAILURES) {
+      // The marketplace counts its share down by itself, and another marketplace's sale takes
+      // nothing from it: there is nothing to push, unless the SKU cut the share below what is on
+      // show (stock was lost). Until the first claim, it keeps what it shows (a read is due).
+      return shares.claimed(sku) ? Math.min(shown, stock.share()) : shown;
     }
     String channelId = key.channelId();
     return Sellable.compute(
@@ -671,7 +730,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
               if (levels == null || levels.components().isEmpty()) {
                 return CompletableFuture.completedFuture(
                     new Stock(
-                        levels, view.heldByChannel(), listedAfter, view.listedSince(), List.of()));
+                        levels,
+                        view.heldByChannel(),
+                        listedAfter,
+                        view.listedSince(),
+                        List.of(),
+                        view.share(),
+                        view.perSecond(),
+                        view.channelPerSecond()));
               }
               List<String> components =
                   levels.components().stream().map(c -> c.sku()).distinct().toList();
@@ -706,10 +772,280 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     return sharding
         .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
         .ask(
-            replyTo ->
-                new SkuEntity.GetStock(
-                    listedAfter == null ? null : key.channelId(), listedAfter, replyTo),
+            replyTo -> new SkuEntity.GetStock(key.channelId(), listedAfter, replyTo),
             settings.askTimeout());
+  }
+
+  // Shares of the last units -------------------------------------------------------------------
+
+  /** What this channel's rules give it of a SKU if it were to hold a share of it. */
+  private Sellable.ShareLimits shareLimits(String sku, Stock stock) {
+    String channelId = key.channelId();
+    return Sellable.shareLimits(
+        stock.levels(),
+        stock.share(),
+        stock.heldByChannel().getOrDefault(channelId, 0L),
+        channelId,
+        setup.rulesOf(sku),
+        setup.tenantDefaults(),
+        stock.heldByChannel(),
+        setup.paused());
+  }
+
+  /**
+   * Decides from a fresh read of a SKU whether its pool is split. Leaving gives the share up but
+   * keeps what the marketplace sold and the engine has not placed yet set aside until it is.
+   */
+  private void considerShare(String sku, Stock stock, Instant now) {
+    if (stock.levels() == null) {
+      return;
+    }
+    Sellable.ShareLimits limits = shareLimits(sku, stock);
+    ShareBook.Outlook outlook =
+        new ShareBook.Outlook(
+            limits.most(),
+            stock.levels().shared(),
+            stock.share(),
+            stock.perSecond(),
+            settings.pushOnChange() && limits.eligible() && stock.components().isEmpty());
+    ShareBook.Change change = shares.consider(sku, outlook, now);
+    if (change == ShareBook.Change.LEFT && stock.share() > 0) {
+      long unplaced = Math.max(0, stock.share() - Math.max(0, shownNow(sku, stock)));
+      claim(sku, new SkuRequest.ClaimShare(key.channelId(), unplaced, 0, 0, 0))
+          .whenComplete(
+              (outcome, error) -> {
+                if (error != null) {
+                  // The share stays set aside until the next claim or give-up; nothing oversells.
+                  context.getLog().debug("Could not give up the share of {}", sku, error);
+                }
+              });
+    }
+  }
+
+  private CompletionStage<SkuOutcome> claim(String sku, SkuRequest.ClaimShare claim) {
+    return sharding
+        .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
+        .ask(replyTo -> new SkuEntity.Submit(claim, replyTo), settings.askTimeout());
+  }
+
+  /**
+   * The listed SKUs whose share read is due, as many as one stock call can then push together (one
+   * TikTok Shop product, one Amazon SKU).
+   */
+  private List<String> dueShareReads(Instant now) {
+    List<String> due = shares.due(now, Math.max(1, setup.marketplace().defaultBatchSize()));
+    List<String> together = new ArrayList<>();
+    String callKey = null;
+    int perCall = Math.min(setup.batchSize(), setup.marketplace().defaultBatchSize());
+    for (String sku : due) {
+      ListingIds ids = listingIds(sku);
+      if (ids == null) {
+        shares.forget(sku);
+        continue;
+      }
+      String keyOfSku = adapter.callKey(ids);
+      if (callKey == null) {
+        callKey = keyOfSku;
+      }
+      if (callKey.equals(keyOfSku) && together.size() < perCall) {
+        together.add(sku);
+      }
+    }
+    return together;
+  }
+
+  /**
+   * Starts a share call: read what the marketplace shows of these SKUs, claim their shares, push.
+   * It is the channel's stock call until the push is answered, so nothing else reaches the
+   * marketplace between the read and the push.
+   */
+  private void startShareRead(List<String> skus, Instant now) {
+    List<ListingRef> refs = new ArrayList<>();
+    for (String sku : skus) {
+      refs.add(new ListingRef(sku, listingIds(sku)));
+    }
+    MarketplaceRequest request;
+    try {
+      request = adapter.stockRead(setup.baseUrl(), credentials(), refs, now).get(0);
+    } catch (RuntimeException e) {
+      noteError("Could not build the stock read: " + e.getMessage(), now);
+      skus.forEach(sku -> shares.failed(sku, now));
+      return;
+    }
+    throttles.tryTake(CallKind.STOCK_READ, now);
+    stockBusy = true;
+    stockCallInFlight = true;
+    calls++;
+    client
+        .send(request)
+        .whenComplete(
+            (response, error) ->
+                context.getSelf().tell(new ShareReadAnswered(request, response, error)));
+  }
+
+  private Behavior<Command> onShareReadAnswered(ShareReadAnswered answered) {
+    stockCallInFlight = false;
+    Instant now = Instant.now();
+    MarketplaceRequest request = answered.request();
+    Map<String, Long> shown;
+    try {
+      if (answered.error() != null) {
+        throw new MarketplaceCallException(
+            new PushResult.Failed(true, "call failed: " + rootMessage(answered.error())));
+      }
+      shown = adapter.parseStockRead(request, answered.response());
+      throttles.succeeded(CallKind.STOCK_READ);
+    } catch (MarketplaceCallException e) {
+      Duration wait = backoff(CallKind.STOCK_READ);
+      if (e.outcome() instanceof PushResult.Throttled throttle) {
+        throttled++;
+        wait = asked(throttle.retryAfter()) ? throttle.retryAfter() : wait;
+      } else {
+        failedCalls++;
+        noteError("Reading stock failed: " + e.getMessage(), now);
+        if (e.outcome() instanceof PushResult.Failed failed && asked(failed.retryAfter())) {
+          wait = failed.retryAfter();
+        }
+      }
+      throttles.pauseUntil(CallKind.STOCK_READ, now.plus(wait));
+      request.skus().forEach(sku -> shares.failed(sku, now));
+      stockBusy = false;
+      trySend();
+      return this;
+    } catch (RuntimeException e) {
+      failedCalls++;
+      noteError("Unreadable stock read answer: " + e.getMessage(), now);
+      request.skus().forEach(sku -> shares.failed(sku, now));
+      stockBusy = false;
+      trySend();
+      return this;
+    }
+    for (String sku : request.skus()) {
+      if (!shown.containsKey(sku)) {
+        shares.failed(sku, now);
+      }
+    }
+    Map<String, Long> answeredSkus = new LinkedHashMap<>();
+    request.skus().stream()
+        .filter(shown::containsKey)
+        .forEach(sku -> answeredSkus.put(sku, Math.max(0, shown.get(sku))));
+    if (answeredSkus.isEmpty()) {
+      stockBusy = false;
+      trySend();
+      return this;
+    }
+    readStock(answeredSkus.keySet())
+        .whenComplete(
+            (stock, error) ->
+                context
+                    .getSelf()
+                    .tell(new ShareStockRead(answeredSkus, now, error == null ? stock : Map.of())));
+    return this;
+  }
+
+  /**
+   * Decides the claims of a share read. The marketplace showed {@code shown} at the read: that is
+   * what it shows from then on as far as the engine knows, less the sales it reports later.
+   */
+  private Behavior<Command> onShareStockRead(ShareStockRead read) {
+    Instant now = Instant.now();
+    Map<String, SkuRequest.ClaimShare> claims = new LinkedHashMap<>();
+    Map<String, Long> shownAtRead = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> entry : read.shown().entrySet()) {
+      String sku = entry.getKey();
+      long shown = entry.getValue();
+      Stock stock = read.stock().get(sku);
+      if (stock == null || stock.levels() == null || !shares.inShare(sku)) {
+        shares.failed(sku, now);
+        continue;
+      }
+      long baseline = lastSent.getOrDefault(sku, -1L);
+      Instant baselineAt = sentAt.get(sku);
+      long byCount = shownNow(sku, stock);
+      lastSent.put(sku, shown);
+      sentAt.put(sku, read.readAt());
+      shownAtRead.put(sku, shown);
+      Sellable.ShareLimits limits = shareLimits(sku, stock);
+      Optional<ShareBook.Claim> claim =
+          shares.afterRead(
+              sku,
+              shown,
+              read.readAt(),
+              baseline,
+              baselineAt,
+              stock.share(),
+              byCount,
+              limits.most(),
+              stock.levels().available(),
+              stock.channelPerSecond());
+      claim.ifPresent(
+          c ->
+              claims.put(
+                  sku,
+                  new SkuRequest.ClaimShare(
+                      key.channelId(), c.unplaced(), c.show(), limits.keepBack(), c.perSecond())));
+    }
+    if (claims.isEmpty()) {
+      stockBusy = false;
+      trySend();
+      return this;
+    }
+    Map<String, CompletableFuture<SkuOutcome>> asks = new LinkedHashMap<>();
+    claims.forEach((sku, claim) -> asks.put(sku, claim(sku, claim).toCompletableFuture()));
+    CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
+        .handle(
+            (ignored, error) -> {
+              Map<String, Long> show = new LinkedHashMap<>();
+              asks.forEach(
+                  (sku, ask) -> {
+                    if (!ask.isCompletedExceptionally()
+                        && ask.join() instanceof SkuOutcome.Shared shared) {
+                      show.put(sku, shared.show());
+                    }
+                  });
+              return show;
+            })
+        .thenAccept(show -> context.getSelf().tell(new ShareClaimed(show, shownAtRead)));
+    return this;
+  }
+
+  /** Pushes what the claims granted, right after the read they were decided on. */
+  private Behavior<Command> onShareClaimed(ShareClaimed claimed) {
+    Instant now = Instant.now();
+    List<StockPush> pushes = new ArrayList<>();
+    for (Map.Entry<String, Long> entry : claimed.shownAtRead().entrySet()) {
+      String sku = entry.getKey();
+      Long show = claimed.show().get(sku);
+      ListingIds ids = listingIds(sku);
+      if (show == null || ids == null) {
+        // The claim was not answered, or the listing went away meanwhile: read again later.
+        shares.failed(sku, now);
+        continue;
+      }
+      if (show == entry.getValue()) {
+        shares.pushed(sku, show, now);
+        continue;
+      }
+      flying.put(sku, new PushQueue.Pending(sku, show, entry.getValue(), now));
+      pushes.add(new StockPush(sku, ids, show));
+    }
+    if (pushes.isEmpty()) {
+      stockBusy = false;
+      trySend();
+      return this;
+    }
+    try {
+      outbox.addAll(adapter.stockUpdate(setup.baseUrl(), credentials(), pushes, now));
+    } catch (RuntimeException e) {
+      noteError("Could not build the stock update: " + e.getMessage(), now);
+      flying.keySet().forEach(sku -> shares.failed(sku, now));
+      flying.clear();
+      stockBusy = false;
+      trySend();
+      return this;
+    }
+    sendNext();
+    return this;
   }
 
   // Sending -------------------------------------------------------------------------------------
@@ -753,6 +1089,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         soonest = wait;
       }
     }
+    Optional<Instant> nextRead = shares.nextDue();
+    if (nextRead.isPresent() && nextRead.get().isAfter(now)) {
+      Duration untilRead = Duration.between(now, nextRead.get());
+      soonest = soonest == null || untilRead.compareTo(soonest) < 0 ? untilRead : soonest;
+    }
     if (soonest != null) {
       wakeAfter(now, soonest);
     }
@@ -762,14 +1103,30 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
    * Null when there is nothing to send or a call is under way, zero once started, else the wait.
    */
   private Duration tryStock(Instant now) {
-    if (stockBusy || queue.size() == 0) {
+    if (stockBusy) {
       return null;
+    }
+    Duration shareWait = null;
+    List<String> dueReads = dueShareReads(now);
+    if (!dueReads.isEmpty()) {
+      // The push that follows a read must not wait for a token, or the marketplace sells on
+      // meanwhile and the push puts those units back on show: both tokens first.
+      Duration read = throttles.waitFor(CallKind.STOCK_READ, now);
+      Duration push = throttles.waitFor(CallKind.STOCK, now);
+      shareWait = read.compareTo(push) > 0 ? read : push;
+      if (shareWait.isZero()) {
+        startShareRead(dueReads, now);
+        return Duration.ZERO;
+      }
+    }
+    if (queue.size() == 0) {
+      return shareWait;
     }
     Duration wait = throttles.waitFor(CallKind.STOCK, now);
     if (wait.isZero()) {
       sendStock();
     }
-    return wait;
+    return shareWait != null && shareWait.compareTo(wait) < 0 ? shareWait : wait;
   }
 
   private Duration tryWriteBack(Instant now) {
@@ -876,6 +1233,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         }
         continue;
       }
+      considerShare(pending.sku(), stock, now);
       long quantity = sellable(pending.sku(), stock);
       PushQueue.Pending fresh =
           new PushQueue.Pending(pending.sku(), quantity, pending.previouslySent(), pending.since());
@@ -975,6 +1333,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         result = new PushResult.Failed(true, "unreadable answer: " + e.getMessage());
       }
     }
+    if (!(result instanceof PushResult.Accepted)) {
+      // A share's push that did not go through is not sent again as it was: the marketplace may
+      // have sold on meanwhile. Its SKU is read again instead.
+      request.skus().stream().filter(shares::inShare).forEach(sku -> shares.failed(sku, now));
+    }
     if (result instanceof PushResult.Accepted accepted) {
       throttles.succeeded(CallKind.STOCK);
       sent(request.skus(), now);
@@ -1040,6 +1403,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       done.add(pending);
       lastSent.put(sku, pending.quantity());
       sentAt.put(sku, now);
+      shares.pushed(sku, pending.quantity(), now);
       quantities.put(sku, pending.quantity());
       alone.remove(sku);
       rejections.remove(sku);
@@ -1563,7 +1927,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                 writeBacksFailed,
                 toFetch.size(),
                 ordersImported,
-                orderCallFailures));
+                orderCallFailures,
+                shares.status()));
     return this;
   }
 }

@@ -107,6 +107,45 @@ public final class Sellable {
     return result;
   }
 
+  /**
+   * What a channel may put in a share of a SKU's last units (see {@link ShareBook}): {@code most}
+   * is what its rule gives it from the shared pool, its own share counted back in; {@code keepBack}
+   * is what the rules keep from every share (the other channels' remaining dedicated quotas, the
+   * tenant's safety stock). A channel with a dedicated quota, a paused channel and a bundle are not
+   * {@code eligible}: they never hold shares.
+   */
+  public record ShareLimits(boolean eligible, long most, long keepBack) {}
+
+  /**
+   * The share limits of one channel for one SKU; the arguments are those of {@link #compute}, with
+   * {@code ownShare} the units the SKU sets aside for this channel now.
+   */
+  public static ShareLimits shareLimits(
+      Levels levels,
+      long ownShare,
+      long quotaUsedByChannel,
+      String channelId,
+      ChannelRules skuRules,
+      ChannelRules tenantDefaults,
+      Map<String, Long> quotaUsage,
+      boolean paused) {
+    AllocationRule rule = ruleFor(channelId, skuRules, tenantDefaults);
+    boolean eligible =
+        !paused && !(rule instanceof DedicatedQuota) && levels.components().isEmpty();
+    long available = Math.max(0, levels.available()) + ownShare;
+    long afterSafety = available;
+    long tenantSafety = tenantDefaults.safetyStock();
+    if (tenantSafety > 0 && levels.safetyStock() == 0 && levels.components().isEmpty()) {
+      afterSafety = Math.max(0, available - tenantSafety);
+    }
+    Map<String, Long> usage = new TreeMap<>(quotaUsage);
+    usage.put(channelId, quotaUsedByChannel);
+    Quotas quotas = Quotas.of(skuRules, tenantDefaults, usage);
+    long pool = sharedPool(afterSafety, quotas, new ArrayList<>());
+    long most = rule instanceof DedicatedQuota ? 0 : applyRule(rule, pool, new ArrayList<>());
+    return new ShareLimits(eligible, most, available - pool);
+  }
+
   private static SellableQuantity evaluate(
       Levels levels,
       String channelId,

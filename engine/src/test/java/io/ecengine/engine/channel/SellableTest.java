@@ -305,4 +305,66 @@ class SellableTest {
             false);
     assertThat(small.quantity()).isZero();
   }
+
+  @Test
+  void aShareMayTakeThePoolLessOtherQuotasAndTheTenantSafetyStockWithItsOwnShareBack() {
+    ChannelRules skuRules = new ChannelRules(Map.of("tiktok-live", new DedicatedQuota(30)), null);
+    ChannelRules tenant = new ChannelRules(Map.of(), null, 2);
+    // 50 available outside shares, 8 of them held by the live already; 10 in rakuten's share.
+    Sellable.ShareLimits limits =
+        Sellable.shareLimits(
+            available(50), 10, 0, "rakuten", skuRules, tenant, Map.of("tiktok-live", 8L), false);
+
+    assertThat(limits.eligible()).isTrue();
+    assertThat(limits.most()).isEqualTo(60 - 2 - 22);
+    assertThat(limits.keepBack()).isEqualTo(24);
+  }
+
+  @Test
+  void aShareFollowsTheChannelsCapOrPercentage() {
+    Sellable.ShareLimits capped =
+        Sellable.shareLimits(
+            available(100),
+            0,
+            0,
+            "amazon",
+            ChannelRules.everywhere(new Cap(5)),
+            NONE,
+            Map.of(),
+            false);
+    Sellable.ShareLimits half =
+        Sellable.shareLimits(
+            available(100),
+            0,
+            0,
+            "amazon",
+            ChannelRules.everywhere(new Percentage(50)),
+            NONE,
+            Map.of(),
+            false);
+
+    assertThat(capped.most()).isEqualTo(5);
+    assertThat(half.most()).isEqualTo(50);
+    assertThat(capped.keepBack()).isZero();
+  }
+
+  @Test
+  void quotaChannelsPausedChannelsAndBundlesNeverHoldShares() {
+    ChannelRules quota = new ChannelRules(Map.of("tiktok-live", new DedicatedQuota(30)), null);
+    Levels bundle =
+        new Levels(
+            "set", 0, 0, 0, 4, 0, 0, 0, List.of(new io.ecengine.engine.sku.Component("a", 2)));
+
+    assertThat(
+            Sellable.shareLimits(available(50), 0, 0, "tiktok-live", quota, NONE, Map.of(), false)
+                .eligible())
+        .isFalse();
+    assertThat(
+            Sellable.shareLimits(available(50), 0, 0, "rakuten", NONE, NONE, Map.of(), true)
+                .eligible())
+        .isFalse();
+    assertThat(
+            Sellable.shareLimits(bundle, 0, 0, "rakuten", NONE, NONE, Map.of(), false).eligible())
+        .isFalse();
+  }
 }

@@ -47,6 +47,27 @@ public interface MarketplaceAdapter {
   PushResult parseStockUpdate(MarketplaceRequest request, MarketplaceResponse response);
 
   /**
+   * The calls that read what these listings show now, split and filled up to the batch size of the
+   * marketplace's read API, keeping their order; each request's skus() names the SKUs it asks
+   * about.
+   */
+  default List<MarketplaceRequest> stockRead(
+      URI baseUrl, Credentials credentials, List<ListingRef> listings, Instant now) {
+    throw new UnsupportedOperationException("no stock read for " + marketplace());
+  }
+
+  /**
+   * The units each listing of one read call shows now, by SKU; a listing the marketplace did not
+   * return is missing from the map.
+   *
+   * @throws MarketplaceCallException when the marketplace answered with throttling or an error
+   */
+  default java.util.Map<String, Long> parseStockRead(
+      MarketplaceRequest request, MarketplaceResponse response) {
+    throw new UnsupportedOperationException("no stock read for " + marketplace());
+  }
+
+  /**
    * One page of the orders placed at or after {@code since}; {@code pageToken} is null for the
    * first page and then the {@link OrderPage#nextPageToken()} of the previous one.
    */

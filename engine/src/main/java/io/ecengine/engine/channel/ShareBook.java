@@ -1,0 +1,329 @@
+package io.ecengine.engine.channel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one channel does with the SKUs whose shared pool is down to its last seconds of sales.
+ *
+ * <p>Why: a shared pool shows the same units on every marketplace. While stock is plentiful that is
+ * what sells it fastest; in its last seconds every marketplace sells the same last units at once,
+ * and a marketplace whose orders the engine reads late (Amazon's order lines come one every two
+ * seconds) keeps selling units that others sold long ago. So when a SKU's pool would last less than
+ * {@link Settings#enterHorizon} at its current sales rate, each channel takes a share of it from
+ * the SKU ({@code SkuRequest.ClaimShare}) and its marketplace counts that share down on its own, as
+ * it does a dedicated quota: no unit is on show at two marketplaces, and another marketplace's sale
+ * never needs a push to this one.
+ *
+ * <p>How a share is kept right: a push overwrites the marketplace's own count, so any sale it made
+ * that the engine has not imported yet would be put back on show. Before every claim the channel
+ * therefore reads what the marketplace shows now; the units it sold since the last push or read and
+ * that are not placed yet are set aside with the share, and the push follows the read at once.
+ * Between pushes the channel reads again when the share may be running low (sooner the faster the
+ * marketplace sells), and tops it up before it is gone. The reads also tell how fast each
+ * marketplace sells, whatever its order API allows, and shares are sized by that rate.
+ *
+ * <p>Pure and not thread-safe: one actor owns it; it calls nothing and keeps no clock.
+ */
+public final class ShareBook {
+
+  /**
+   * {@code enterHorizon}: a pool that would last less than this at the SKU's sales rate is split;
+   * one that would last twice as long again (or a SKU selling at under half {@code minPerSecond})
+   * is shared again. {@code minPerSecond}: slower SKUs are never split. {@code shareHorizon}: a
+   * share covers this long of the channel's own sales. {@code topUpLead}: a share that would last
+   * less than this is topped up. Reads come no closer than {@code minReadInterval} and no further
+   * apart than {@code maxReadInterval}.
+   */
+  public record Settings(
+      boolean enabled,
+      Duration enterHorizon,
+      double minPerSecond,
+      Duration shareHorizon,
+      Duration topUpLead,
+      Duration minReadInterval,
+      Duration maxReadInterval) {
+
+    public Settings {
+      if (minReadInterval.compareTo(maxReadInterval) > 0) {
+        throw new IllegalArgumentException("min-read-interval must not exceed max-read-interval");
+      }
+    }
+
+    /** No splitting at all: every SKU is shared as its allocation rules say. */
+    public static Settings off() {
+      return new Settings(
+          false,
+          Duration.ofSeconds(30),
+          0.5,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(3),
+          Duration.ofMillis(500),
+          Duration.ofSeconds(5));
+    }
+
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(
+          config.getBoolean("enabled"),
+          config.getDuration("enter-horizon"),
+          config.getDouble("min-rate"),
+          config.getDuration("share-horizon"),
+          config.getDuration("top-up-lead"),
+          config.getDuration("min-read-interval"),
+          config.getDuration("max-read-interval"));
+    }
+  }
+
+  /**
+   * A SKU as the channel sees it after reading it. {@code most} is what the channel could show in
+   * the shared pool by its rules, its own share counted back in; {@code shared} is what all shares
+   * of the SKU set aside, its own included; {@code perSecond} is the SKU's sales rate over the last
+   * seconds; {@code eligible} is false for a channel whose rule is a dedicated quota, a paused
+   * channel and a bundle, which never hold shares.
+   */
+  public record Outlook(long most, long shared, long share, double perSecond, boolean eligible) {}
+
+  /** What to ask the SKU for: see {@code SkuRequest.ClaimShare}. */
+  public record Claim(long unplaced, long show, double perSecond) {}
+
+  /** What a channel reports of one SKU it holds a share of. */
+  public record Status(
+      String sku, boolean claimed, long shownAtRead, Instant readAt, double perSecond) {}
+
+  /** What {@link #consider} decided. */
+  public enum Change {
+    /** Nothing changed. */
+    NONE,
+    /** The pool is split from now on: read and claim a share. */
+    ENTERED,
+    /** The pool is shared again: give the share up, keeping what is sold and not yet placed. */
+    LEFT
+  }
+
+  private static final class Track {
+    boolean claimed;
+    Instant nextReadAt;
+    long shownAtRead = -1;
+    Instant readAt;
+    double perSecond;
+    int failures;
+  }
+
+  private final Settings settings;
+  private final Map<String, Track> tracks = new HashMap<>();
+
+  public ShareBook(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** True while the channel counts down a share of this SKU (or is about to claim one). */
+  public boolean inShare(String sku) {
+    return tracks.containsKey(sku);
+  }
+
+  /** True once a claim for this SKU was granted since it entered. */
+  public boolean claimed(String sku) {
+    Track track = tracks.get(sku);
+    return track != null && track.claimed;
+  }
+
+  /** Decides from a fresh read of the SKU whether the channel holds a share of it. */
+  public Change consider(String sku, Outlook outlook, Instant now) {
+    Track track = tracks.get(sku);
+    if (!settings.enabled() || !outlook.eligible()) {
+      return track == null ? Change.NONE : leave(sku);
+    }
+    long lastUnits = outlook.most() + outlook.shared() - outlook.share();
+    double horizon = outlook.perSecond() * seconds(settings.enterHorizon());
+    if (track == null) {
+      boolean fast = outlook.perSecond() >= settings.minPerSecond();
+      // A share left from before (a restart, or one given up and still draining) does not bring
+      // the channel back by itself: only a pool that runs out does.
+      if (fast && lastUnits <= horizon) {
+        Track entered = new Track();
+        entered.nextReadAt = now;
+        tracks.put(sku, entered);
+        return Change.ENTERED;
+      }
+      return Change.NONE;
+    }
+    boolean slow = outlook.perSecond() < settings.minPerSecond() / 2;
+    if (slow || lastUnits > 2 * horizon) {
+      return leave(sku);
+    }
+    return Change.NONE;
+  }
+
+  private Change leave(String sku) {
+    tracks.remove(sku);
+    return Change.LEFT;
+  }
+
+  /** Stops following a SKU (no longer listed). */
+  public void forget(String sku) {
+    tracks.remove(sku);
+  }
+
+  /** The SKUs whose read is due at {@code now}, the longest overdue first, at most {@code max}. */
+  public List<String> due(Instant now, int max) {
+    List<Map.Entry<String, Track>> due = new ArrayList<>();
+    for (Map.Entry<String, Track> entry : tracks.entrySet()) {
+      if (!entry.getValue().nextReadAt.isAfter(now)) {
+        due.add(entry);
+      }
+    }
+    due.sort(
+        Comparator.comparing((Map.Entry<String, Track> e) -> e.getValue().nextReadAt)
+            .thenComparing(Map.Entry::getKey));
+    return due.stream().limit(max).map(Map.Entry::getKey).toList();
+  }
+
+  /** When the next read falls due; empty when the channel holds no shares. */
+  public Optional<Instant> nextDue() {
+    return tracks.values().stream().map(t -> t.nextReadAt).min(Instant::compareTo);
+  }
+
+  /**
+   * A read of the marketplace found {@code shown} units on show at {@code at}. {@code baseline} is
+   * what it showed at {@code baselineAt} by the last push or read, so the difference is what it
+   * sold since, imported or not; -1 when unknown. {@code share} is what the SKU sets aside for the
+   * channel now and {@code shownByCount} what the engine believed the marketplace shows (the last
+   * push less the sales imported since). {@code most} is what the rules let the channel show,
+   * {@code free} what the SKU has left outside all shares, and {@code placedPerSecond} how fast the
+   * SKU's own orders from this channel are placed. Returns the claim to make now, if any, and
+   * schedules the next read.
+   */
+  public Optional<Claim> afterRead(
+      String sku,
+      long shown,
+      Instant at,
+      long baseline,
+      Instant baselineAt,
+      long share,
+      long shownByCount,
+      long most,
+      long free,
+      double placedPerSecond) {
+    Track track = tracks.get(sku);
+    if (track == null) {
+      return Optional.empty();
+    }
+    track.failures = 0;
+    measure(track, shown, at, baseline, baselineAt);
+    track.shownAtRead = shown;
+    track.readAt = at;
+    double perSecond = Math.max(track.perSecond, placedPerSecond);
+    long lead = (long) Math.ceil(perSecond * seconds(settings.topUpLead()));
+    if (track.claimed && shown > lead) {
+      track.nextReadAt = at.plus(untilLow(shown, lead, perSecond));
+      return Optional.empty();
+    }
+    if (track.claimed && free <= 0) {
+      // Nothing left to top up from: the share runs down on the marketplace by itself.
+      track.nextReadAt = at.plus(settings.maxReadInterval());
+      return Optional.empty();
+    }
+    // Units sold since the last push or read that no hold counts yet: those within the share
+    // when there is one, else those the engine's own count has not seen.
+    long unplaced = track.claimed ? share - shown : shownByCount - shown;
+    long want = Math.max(1, (long) Math.ceil(perSecond * seconds(settings.shareHorizon())));
+    // The next read is set once the claim is pushed (see pushed); until then it is not due.
+    track.nextReadAt = at.plus(settings.maxReadInterval());
+    return Optional.of(
+        new Claim(Math.max(0, unplaced), Math.max(0, Math.min(want, most)), perSecond));
+  }
+
+  /** A claim was granted and {@code quantity} is on show from {@code at} (pushed, or already). */
+  public void pushed(String sku, long quantity, Instant at) {
+    Track track = tracks.get(sku);
+    if (track == null) {
+      return;
+    }
+    track.claimed = true;
+    long lead = (long) Math.ceil(track.perSecond * seconds(settings.topUpLead()));
+    track.nextReadAt = at.plus(untilLow(quantity, lead, track.perSecond));
+  }
+
+  /**
+   * A read or a claim failed, or the marketplace did not answer for the SKU: try again after a
+   * back-off that doubles up to the longest read interval.
+   */
+  public void failed(String sku, Instant now) {
+    Track track = tracks.get(sku);
+    if (track == null) {
+      return;
+    }
+    track.failures = Math.min(track.failures + 1, 10);
+    Duration wait = settings.minReadInterval().multipliedBy(1L << (track.failures - 1));
+    track.nextReadAt =
+        now.plus(
+            wait.compareTo(settings.maxReadInterval()) > 0 ? settings.maxReadInterval() : wait);
+  }
+
+  /** How many reads failed in a row for this SKU; 0 when the last one went through. */
+  public int failures(String sku) {
+    Track track = tracks.get(sku);
+    return track == null ? 0 : track.failures;
+  }
+
+  /** The SKUs the channel holds shares of, in SKU order. */
+  public List<Status> status() {
+    return tracks.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(
+            e ->
+                new Status(
+                    e.getKey(),
+                    e.getValue().claimed,
+                    e.getValue().shownAtRead,
+                    e.getValue().readAt,
+                    e.getValue().perSecond))
+        .toList();
+  }
+
+  /**
+   * Updates the sales rate from what the marketplace sold since the baseline. A longer stretch
+   * weighs more, so that one quiet second does not undo a minute of selling, while a rate from
+   * seconds ago gives way quickly when a live starts.
+   */
+  private static void measure(
+      Track track, long shown, Instant at, long baseline, Instant baselineAt) {
+    if (baseline < 0 || baselineAt == null || !at.isAfter(baselineAt)) {
+      return;
+    }
+    double elapsed = Duration.between(baselineAt, at).toNanos() / 1e9;
+    if (elapsed < 0.05) {
+      return;
+    }
+    double observed = Math.max(0, baseline - shown) / elapsed;
+    double weight = Math.min(1.0, elapsed / 5.0);
+    track.perSecond = track.perSecond * (1 - weight) + observed * weight;
+  }
+
+  /** Half the time until {@code shown} would fall to {@code lead}, within the read intervals. */
+  private Duration untilLow(long shown, long lead, double perSecond) {
+    if (perSecond <= 0) {
+      return settings.maxReadInterval();
+    }
+    double seconds = Math.max(0, shown - lead) / perSecond / 2;
+    Duration wait = Duration.ofMillis((long) (seconds * 1000));
+    if (wait.compareTo(settings.minReadInterval()) < 0) {
+      return settings.minReadInterval();
+    }
+    return wait.compareTo(settings.maxReadInterval()) > 0 ? settings.maxReadInterval() : wait;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
+  }
+}
