@@ -13,5 +13,7 @@ public enum CallKind {
   /** The lines of orders named by a webhook or a pull. */
   ORDER_DETAILS,
   /** A shipment and its tracking number, reported back. */
-  SHIPMENT
+  SHIPMENT,
+  /** A read of what listings show now, to learn of sales not imported yet. */
+  STOCK_READ
 }
