@@ -6,6 +6,7 @@ import io.ecengine.engine.channel.marketplace.CallKind;
 import io.ecengine.engine.channel.marketplace.Marketplace;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ThrottlesTest {
@@ -70,5 +71,38 @@ class ThrottlesTest {
       last = yahoo.backoff(CallKind.SHIPMENT, MIN, MAX);
     }
     assertThat(last).isEqualTo(MAX);
+  }
+
+  @Test
+  void stockReadsDrawOnTheQuotaTheirMarketplaceGivesThem() {
+    assertThat(
+            new Throttles(Marketplace.TIKTOK_SHOP, 2.0, 2)
+                .shared(CallKind.STOCK_READ, CallKind.ORDER_PULL))
+        .isTrue();
+    assertThat(
+            new Throttles(Marketplace.SHOPIFY, 2.0, 4).shared(CallKind.STOCK_READ, CallKind.STOCK))
+        .isTrue();
+    for (Marketplace own :
+        List.of(Marketplace.RAKUTEN, Marketplace.YAHOO_SHOPPING, Marketplace.AMAZON)) {
+      Throttles throttles = new Throttles(own, 1.0, 1);
+      for (CallKind other : CallKind.values()) {
+        if (other != CallKind.STOCK_READ) {
+          assertThat(throttles.shared(CallKind.STOCK_READ, other)).as(own + " " + other).isFalse();
+        }
+      }
+    }
+    assertThat(Marketplace.AMAZON.quota(CallKind.STOCK_READ))
+        .isEqualTo(new Marketplace.Quota("getListingsItem", 5.0, 10));
+    assertThat(Marketplace.YAHOO_SHOPPING.quota(CallKind.STOCK_READ))
+        .isEqualTo(new Marketplace.Quota("getStock", 10.0, 10));
+  }
+
+  @Test
+  void aThrottledStockReadHoldsBackNoStockPush() {
+    Throttles amazon = new Throttles(Marketplace.AMAZON, 5.0, 5);
+    amazon.pauseUntil(CallKind.STOCK_READ, T0.plusSeconds(10));
+
+    assertThat(amazon.waitFor(CallKind.STOCK_READ, T0)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(amazon.tryTake(CallKind.STOCK, T0)).isTrue();
   }
 }

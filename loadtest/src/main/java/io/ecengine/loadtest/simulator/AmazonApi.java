@@ -17,13 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Amazon Selling Partner API: Listings Items 2021-08-01 (PATCH of fulfillment_availability), Orders
- * v0 (getOrders, getOrderItems, confirmShipment). Calls need the seller's {@code
- * x-amz-access-token} (403 Unauthorized otherwise) and the seller's own id and marketplace. Each
- * operation has its usage plan ({@link Quota}); beyond it the answer is 429 QuotaExceeded with the
- * plan's rate in {@code x-amzn-RateLimit-Limit} and no Retry-After, as Amazon answers.
+ * Amazon Selling Partner API: Listings Items 2021-08-01 (PATCH of fulfillment_availability and
+ * getListingsItem), Orders v0 (getOrders, getOrderItems, confirmShipment). Calls need the seller's
+ * {@code x-amz-access-token} (403 Unauthorized otherwise) and the seller's own id and marketplace.
+ * Each operation has its usage plan ({@link Quota}); beyond it the answer is 429 QuotaExceeded with
+ * the plan's rate in {@code x-amzn-RateLimit-Limit} and no Retry-After, as Amazon answers.
  */
 final class AmazonApi extends MarketplaceApi {
 
@@ -91,7 +92,8 @@ final class AmazonApi extends MarketplaceApi {
                 .filter(shop -> shop.credentials().get("access_token").equals(token))
                 .findFirst();
     if (found.isEmpty()
-        || (api == Api.AMAZON_PATCH_LISTING && !found.get().shopKey().equals(path.get(4)))) {
+        || ((api == Api.AMAZON_PATCH_LISTING || api == Api.AMAZON_GET_LISTING)
+            && !found.get().shopKey().equals(path.get(4)))) {
       found.ifPresent(shop -> exchange.attribute(shop, api));
       errors(exchange, 403, "Unauthorized", "Access to requested resource is denied.", null);
       return;
@@ -111,6 +113,7 @@ final class AmazonApi extends MarketplaceApi {
     }
     switch (api) {
       case AMAZON_PATCH_LISTING -> patchListing(exchange, shop, path.get(5), rate);
+      case AMAZON_GET_LISTING -> getListing(exchange, shop, path.get(5), rate);
       case AMAZON_GET_ORDERS -> getOrders(exchange, shop, rate);
       case AMAZON_GET_ORDER_ITEMS -> getOrderItems(exchange, shop, path.get(4), rate);
       case AMAZON_CONFIRM_SHIPMENT -> confirmShipment(exchange, shop, path.get(4), rate);
@@ -126,6 +129,13 @@ final class AmazonApi extends MarketplaceApi {
         && path.get(2).equals("2021-08-01")
         && path.get(3).equals("items")) {
       return Api.AMAZON_PATCH_LISTING;
+    }
+    if (method.equals("GET")
+        && path.size() == 6
+        && path.get(1).equals("listings")
+        && path.get(2).equals("2021-08-01")
+        && path.get(3).equals("items")) {
+      return Api.AMAZON_GET_LISTING;
     }
     if (path.size() >= 4
         && path.get(1).equals("orders")
@@ -203,6 +213,47 @@ final class AmazonApi extends MarketplaceApi {
       // Limitation: Amazon applies an ACCEPTED patch minutes later; the simulator at once.
       shop.setShown(sku, quantity, exchange.arrivedAt());
       answer.put("status", "ACCEPTED");
+    }
+    exchange.json(200, answer.toString(), headers(rate));
+  }
+
+  /**
+   * getListingsItem with the data sets asked for in includedData (summaries by default): the
+   * seller-fulfilled quantity the listing shows now under fulfillmentAvailability. A SKU the seller
+   * does not list is 404 NOT_FOUND.
+   */
+  private void getListing(Exchange exchange, SimShop shop, String sku, String rate)
+      throws IOException {
+    if (!shop.credentials().get("marketplace_id").equals(exchange.query().get("marketplaceIds"))) {
+      errors(exchange, 400, "InvalidInput", "marketplaceIds is invalid.", rate);
+      return;
+    }
+    OptionalLong shown = shop.shown(sku);
+    if (shown.isEmpty()) {
+      errors(exchange, 404, "NOT_FOUND", "SKU '" + sku + "' not found in marketplace.", rate);
+      return;
+    }
+    List<String> included =
+        List.of(exchange.query().getOrDefault("includedData", "summaries").split(","));
+    ObjectNode answer = MarketplaceSimulator.JSON.createObjectNode();
+    answer.put("sku", sku);
+    if (included.contains("summaries")) {
+      ObjectNode summary = answer.putArray("summaries").addObject();
+      summary.put("marketplaceId", JAPAN_MARKETPLACE);
+      summary.put("asin", asin(sku));
+      summary.put("productType", "PRODUCT");
+      summary.put("conditionType", "new_new");
+      ArrayNode status = summary.putArray("status");
+      status.add("DISCOVERABLE");
+      if (shown.getAsLong() > 0) {
+        status.add("BUYABLE");
+      }
+      summary.put("itemName", sku);
+    }
+    if (included.contains("fulfillmentAvailability")) {
+      ObjectNode availability = answer.putArray("fulfillmentAvailability").addObject();
+      availability.put("fulfillmentChannelCode", "DEFAULT");
+      availability.put("quantity", shown.getAsLong());
     }
     exchange.json(200, answer.toString(), headers(rate));
   }

@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for the five marketplaces over real HTTP, for tests and benchmarks: one server that
- * answers each marketplace's stock update, order pull and shipment calls in the request and answer
- * shapes the engine's adapters use, checks their authentication and signatures as the marketplace
- * would, enforces each marketplace's rate limits per shop ({@link Quota}), and records every stock
- * value it is sent. Its shops sell only what they currently show, and report each sale the way the
- * marketplace does: a signed webhook (TikTok Shop, Shopify) and an order the engine's pull finds.
+ * answers each marketplace's stock update, stock read, order pull and shipment calls in the request
+ * and answer shapes the engine's adapters use, checks their authentication and signatures as the
+ * marketplace would, enforces each marketplace's rate limits per shop ({@link Quota}), and records
+ * every stock value it is sent. A stock read answers what a listing shows now (what it was last
+ * sent less what it sold since) and changes nothing. Its shops sell only what they currently show,
+ * and report each sale the way the marketplace does: a signed webhook (TikTok Shop, Shopify) and an
+ * order the engine's pull finds.
  *
  * <p>Each marketplace lives under its own path prefix of the server ({@link #baseUrl}); a shop is
  * found the way the marketplace finds it: by the shop cipher (TikTok Shop), by the ESA key pair

@@ -18,12 +18,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rakuten RMS: Inventory API 2.0 bulk-upsert and the Rakuten Pay order API (searchOrder, getOrder,
- * updateOrderShipping). Calls must carry {@code Authorization: ESA
+ * Rakuten RMS: Inventory API 2.0 bulk-upsert and bulk-get, and the Rakuten Pay order API
+ * (searchOrder, getOrder, updateOrderShipping). Calls must carry {@code Authorization: ESA
  * base64(serviceSecret:licenseKey)} of a shop; a wrong pair is 401. bulk-upsert stores all items or
  * none: a refused item is named by its property path ({@code inventories[3].quantity}) in a 400,
  * and success is 204. The order API answers with a MessageModelList and wants the content type
@@ -35,6 +36,8 @@ final class RakutenApi extends MarketplaceApi {
   private static final String BASE = "/es/2.0";
   private static final long MAX_QUANTITY = 99_999;
   private static final int MAX_ITEMS = 400;
+  private static final int MAX_READ_ITEMS = 1000;
+  private static final DateTimeFormatter ISO_JST = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
   private static final int MAX_GET_ORDER = 100;
   private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
   private static final DateTimeFormatter RMS_TIME =
@@ -100,6 +103,7 @@ final class RakutenApi extends MarketplaceApi {
     Api api =
         switch (path) {
           case BASE + "/inventories/bulk-upsert" -> Api.RAKUTEN_BULK_UPSERT;
+          case BASE + "/inventories/bulk-get" -> Api.RAKUTEN_BULK_GET;
           case BASE + "/order/searchOrder" -> Api.RAKUTEN_SEARCH_ORDER;
           case BASE + "/order/getOrder" -> Api.RAKUTEN_GET_ORDER;
           case BASE + "/order/updateOrderShipping" -> Api.RAKUTEN_UPDATE_SHIPPING;
@@ -117,7 +121,7 @@ final class RakutenApi extends MarketplaceApi {
     SimShop shop = found.get();
     exchange.attribute(shop, api);
     String contentType = exchange.header("Content-Type");
-    boolean orderApi = api != Api.RAKUTEN_BULK_UPSERT;
+    boolean orderApi = api != Api.RAKUTEN_BULK_UPSERT && api != Api.RAKUTEN_BULK_GET;
     if (contentType == null
         || (orderApi
             ? !contentType.equalsIgnoreCase("application/json;charset=utf-8")
@@ -149,6 +153,7 @@ final class RakutenApi extends MarketplaceApi {
     }
     switch (api) {
       case RAKUTEN_BULK_UPSERT -> bulkUpsert(exchange, shop, body);
+      case RAKUTEN_BULK_GET -> bulkGet(exchange, shop, body);
       case RAKUTEN_SEARCH_ORDER -> searchOrder(exchange, shop, body);
       case RAKUTEN_GET_ORDER -> getOrder(exchange, shop, body);
       case RAKUTEN_UPDATE_SHIPPING -> updateShipping(exchange, shop, body);
@@ -233,6 +238,50 @@ final class RakutenApi extends MarketplaceApi {
     }
     updates.forEach((key, quantity) -> shop.setShown(key, quantity, exchange.arrivedAt()));
     exchange.empty(204);
+  }
+
+  /**
+   * The quantity each named item shows now, with the times its stock was first and last set.
+   * Rakuten keeps manage numbers in lower case, so an item is found under either spelling; items
+   * the shop does not have are left out of the answer.
+   */
+  private void bulkGet(Exchange exchange, SimShop shop, JsonNode body) throws IOException {
+    JsonNode inventories = body.path("inventories");
+    if (!inventories.isArray() || inventories.isEmpty() || inventories.size() > MAX_READ_ITEMS) {
+      inventoryErrors(
+          exchange,
+          List.of(itemError("IE0001", "inventories must hold 1 to 1000 items.", "inventories")));
+      return;
+    }
+    ArrayNode found = MarketplaceSimulator.JSON.createArrayNode();
+    for (JsonNode item : inventories) {
+      String manageNumber = item.path("manageNumber").asText("");
+      String variantId = item.path("variantId").asText("");
+      String listingKey = manageNumber + ":" + variantId;
+      if (!shop.isListed(listingKey)) {
+        listingKey = manageNumber.toLowerCase(Locale.ROOT) + ":" + variantId;
+      }
+      if (manageNumber.isEmpty() || variantId.isEmpty() || !shop.isListed(listingKey)) {
+        continue;
+      }
+      List<StockRecord> history = shop.history(listingKey);
+      Instant created = history.isEmpty() ? exchange.arrivedAt() : history.get(0).at();
+      Instant updated =
+          history.isEmpty() ? exchange.arrivedAt() : history.get(history.size() - 1).at();
+      ObjectNode inventory = found.addObject();
+      inventory.put("manageNumber", manageNumber.toLowerCase(Locale.ROOT));
+      inventory.put("variantId", variantId);
+      inventory.put("quantity", currentShown(shop, listingKey));
+      inventory.put("created", jst(created));
+      inventory.put("updated", jst(updated));
+    }
+    ObjectNode answer = MarketplaceSimulator.JSON.createObjectNode();
+    answer.set("inventories", found);
+    exchange.json(200, answer.toString());
+  }
+
+  private static String jst(Instant at) {
+    return ISO_JST.format(at.atZone(JAPAN).toOffsetDateTime().truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static long currentShown(SimShop shop, String listingKey) {

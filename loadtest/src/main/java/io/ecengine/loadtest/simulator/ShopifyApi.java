@@ -18,25 +18,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Shopify Admin GraphQL API: the engine's inventorySetQuantities, orders and nodes queries and
- * fulfillmentCreate, at {@code /admin/api/{version}/graphql.json} of the shop's domain. Calls need
- * the shop's {@code X-Shopify-Access-Token} (401 otherwise). Throttling is by query cost as Shopify
- * does it: a call's requested cost must be in the shop's bucket ({@link Quota#SHOPIFY_COST}) or the
- * answer is a THROTTLED error under HTTP 200, with the bucket in {@code extensions.cost}; what a
- * query did not use is refunded. Costs are computed from the engine's selections the way Shopify
- * counts them (1 per object, a connection's page size times its node), which is an approximation.
- * New orders are sent as signed {@code orders/create} webhooks.
+ * Shopify Admin GraphQL API: the engine's inventorySetQuantities, inventory levels, orders and
+ * nodes queries and fulfillmentCreate, at {@code /admin/api/{version}/graphql.json} of the shop's
+ * domain. Calls need the shop's {@code X-Shopify-Access-Token} (401 otherwise). Throttling is by
+ * query cost as Shopify does it: a call's requested cost must be in the shop's bucket ({@link
+ * Quota#SHOPIFY_COST}) or the answer is a THROTTLED error under HTTP 200, with the bucket in {@code
+ * extensions.cost}; what a query did not use is refunded. Costs are computed from the engine's
+ * selections the way Shopify counts them (1 per object, a connection's page size times its node),
+ * which is an approximation. New orders are sent as signed {@code orders/create} webhooks.
  */
 final class ShopifyApi extends MarketplaceApi {
 
   /** What a mutation costs. */
   static final int MUTATION_COST = 10;
+
+  /** What each inventory item of a stock read costs: the item, its level and its quantity. */
+  static final int READ_COST_PER_ITEM = 3;
 
   private static final int MAX_QUERY_COST = 1000;
   private static final int LINES_PER_ORDER = 50;
@@ -224,7 +228,10 @@ final class ShopifyApi extends MarketplaceApi {
     JsonNode variables = body.path("variables");
     Api api;
     int requested;
-    if (query.contains("inventorySetQuantities(")) {
+    if (query.contains("inventoryLevel(")) {
+      api = Api.SHOPIFY_INVENTORY_LEVELS;
+      requested = 1 + Math.max(1, variables.path("ids").size()) * READ_COST_PER_ITEM;
+    } else if (query.contains("inventorySetQuantities(")) {
       api = Api.SHOPIFY_SET_QUANTITIES;
       requested = MUTATION_COST;
     } else if (query.contains("fulfillmentCreate(")) {
@@ -266,6 +273,7 @@ final class ShopifyApi extends MarketplaceApi {
     int actual =
         switch (api) {
           case SHOPIFY_SET_QUANTITIES -> setQuantities(exchange, shop, variables, data);
+          case SHOPIFY_INVENTORY_LEVELS -> inventoryLevels(shop, variables, data);
           case SHOPIFY_FULFILL -> fulfill(exchange, shop, variables, data);
           case SHOPIFY_ORDERS_BY_ID -> ordersById(shop, variables, data);
           case SHOPIFY_ORDERS -> orders(shop, variables, data);
@@ -376,6 +384,38 @@ final class ShopifyApi extends MarketplaceApi {
     group.put("id", "gid://shopify/InventoryAdjustmentGroup/" + sim.nextSequence());
     result.putArray("userErrors");
     return MUTATION_COST;
+  }
+
+  /**
+   * The "available" quantity of each inventory item at the location, as nodes in the order asked:
+   * null for an item the shop does not have, and a null inventory level for one it has elsewhere
+   * only. Only the "available" name is served, the one the engine reads.
+   */
+  private int inventoryLevels(SimShop shop, JsonNode variables, ObjectNode data) {
+    String locationId = numeric(variables.path("locationId").asText(""));
+    ArrayNode nodes = data.putArray("nodes");
+    int actual = 1;
+    for (JsonNode id : variables.path("ids")) {
+      String itemId = numeric(id.asText(""));
+      boolean knownItem = shop.listingKeys().stream().anyMatch(key -> key.startsWith(itemId + ":"));
+      if (!knownItem) {
+        nodes.addNull();
+        continue;
+      }
+      ObjectNode node = nodes.addObject();
+      node.put("id", "gid://shopify/InventoryItem/" + itemId);
+      OptionalLong shown = shop.shown(itemId + ":" + locationId);
+      if (shown.isEmpty()) {
+        node.putNull("inventoryLevel");
+        actual += 1;
+        continue;
+      }
+      ObjectNode quantity = node.putObject("inventoryLevel").putArray("quantities").addObject();
+      quantity.put("name", "available");
+      quantity.put("quantity", shown.getAsLong());
+      actual += READ_COST_PER_ITEM;
+    }
+    return actual;
   }
 
   private int fulfill(Exchange exchange, SimShop shop, JsonNode variables, ObjectNode data) {

@@ -22,11 +22,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * TikTok Shop Open API 202309: inventory update, order search and detail, mark package shipped.
- * Every call is checked like TikTok does: the app key, a timestamp within five minutes, the HMAC
- * signature over path, sorted query and body, and the access token. Answers carry TikTok's {@code
- * code} (0 for success; 36009002 with HTTP 429 when throttled; 36009004, 105002 or 106001 for
- * refused requests; the business codes on item errors are illustrative).
+ * TikTok Shop Open API 202309: inventory update and search, order search and detail, mark package
+ * shipped. Every call is checked like TikTok does: the app key, a timestamp within five minutes,
+ * the HMAC signature over path, sorted query and body, and the access token. Answers carry TikTok's
+ * {@code code} (0 for success; 36009002 with HTTP 429 when throttled; 36009004, 105002 or 106001
+ * for refused requests; the business codes on item errors are illustrative).
  */
 final class TikTokShopApi extends MarketplaceApi {
 
@@ -34,6 +34,8 @@ final class TikTokShopApi extends MarketplaceApi {
   private static final long MAX_QUANTITY = 99_999;
   private static final int MAX_PAGE_SIZE = 100;
   private static final int MAX_DETAIL_IDS = 50;
+  private static final int MAX_SEARCH_SKU_IDS = 600;
+  private static final int MAX_SEARCH_PRODUCT_IDS = 100;
 
   TikTokShopApi(MarketplaceSimulator sim) {
     super(sim);
@@ -191,6 +193,7 @@ final class TikTokShopApi extends MarketplaceApi {
     }
     switch (api) {
       case TIKTOK_INVENTORY_UPDATE -> inventoryUpdate(exchange, shop, path.get(4), body);
+      case TIKTOK_INVENTORY_SEARCH -> inventorySearch(exchange, shop, body);
       case TIKTOK_ORDER_SEARCH -> orderSearch(exchange, shop, body);
       case TIKTOK_ORDER_DETAIL -> orderDetail(exchange, shop);
       case TIKTOK_MARK_SHIPPED -> markShipped(exchange, shop, path.get(4), body);
@@ -208,6 +211,15 @@ final class TikTokShopApi extends MarketplaceApi {
         && path.get(5).equals("inventory")
         && path.get(6).equals("update")) {
       return Api.TIKTOK_INVENTORY_UPDATE;
+    }
+    // ["", "product", "202309", "inventory", "search"]
+    if (method.equals("POST")
+        && path.size() == 5
+        && path.get(1).equals("product")
+        && path.get(2).equals(VERSION)
+        && path.get(3).equals("inventory")
+        && path.get(4).equals("search")) {
+      return Api.TIKTOK_INVENTORY_SEARCH;
     }
     if (path.size() >= 4 && path.get(1).equals("order") && path.get(2).equals(VERSION)) {
       if (method.equals("POST") && path.size() == 5 && path.get(4).equals("search")) {
@@ -261,6 +273,70 @@ final class TikTokShopApi extends MarketplaceApi {
       data.set("errors", errors);
     }
     success(exchange, data);
+  }
+
+  /**
+   * What the listings named by sku_ids (which win when both are sent) or product_ids show now, per
+   * product, in the shop's one warehouse. Ids the shop does not list are left out. Committed units
+   * are those of orders not reported shipped.
+   */
+  private void inventorySearch(Exchange exchange, SimShop shop, JsonNode body) throws IOException {
+    JsonNode skuIds = body.path("sku_ids");
+    JsonNode productIds = body.path("product_ids");
+    boolean bySku = skuIds.isArray() && !skuIds.isEmpty();
+    if (!bySku && (!productIds.isArray() || productIds.isEmpty())) {
+      error(exchange, 400, 36009004, "Invalid params. `product_ids` or `sku_ids` is required.");
+      return;
+    }
+    if (bySku ? skuIds.size() > MAX_SEARCH_SKU_IDS : productIds.size() > MAX_SEARCH_PRODUCT_IDS) {
+      error(
+          exchange,
+          400,
+          36009004,
+          "Invalid params. At most 600 `sku_ids` or 100 `product_ids` are allowed.");
+      return;
+    }
+    List<String> wanted = new ArrayList<>();
+    (bySku ? skuIds : productIds).forEach(id -> wanted.add(id.asText()));
+    Map<String, ArrayNode> skusByProduct = new LinkedHashMap<>();
+    for (String listingKey : shop.listingKeys()) {
+      String[] ids = twoParts(listingKey, "productId:skuId");
+      if (!wanted.contains(bySku ? ids[1] : ids[0])) {
+        continue;
+      }
+      long available = shop.shown(listingKey).orElse(0);
+      long committed = committed(shop, listingKey);
+      ObjectNode sku =
+          skusByProduct
+              .computeIfAbsent(ids[0], product -> MarketplaceSimulator.JSON.createArrayNode())
+              .addObject();
+      sku.put("id", ids[1]);
+      sku.put("seller_sku", "");
+      sku.put("total_available_quantity", available);
+      sku.put("total_committed_quantity", committed);
+      ObjectNode warehouse = sku.putArray("warehouse_inventory").addObject();
+      warehouse.put("warehouse_id", shop.credentials().get("warehouse_id"));
+      warehouse.put("available_quantity", available);
+      warehouse.put("committed_quantity", committed);
+    }
+    ObjectNode data = MarketplaceSimulator.JSON.createObjectNode();
+    ArrayNode inventory = data.putArray("inventory");
+    skusByProduct.forEach(
+        (productId, skus) -> {
+          ObjectNode product = inventory.addObject();
+          product.put("product_id", productId);
+          product.set("skus", skus);
+        });
+    success(exchange, data);
+  }
+
+  private static long committed(SimShop shop, String listingKey) {
+    List<String> shipped = shop.trackingReports().stream().map(TrackingRecord::orderId).toList();
+    return shop.ordersSnapshot().stream()
+        .filter(order -> order.listingKey().equals(listingKey))
+        .filter(order -> !shipped.contains(order.id()))
+        .mapToLong(SimOrder::quantity)
+        .sum();
   }
 
   private static void itemError(ArrayNode errors, long code, String message, String skuId) {

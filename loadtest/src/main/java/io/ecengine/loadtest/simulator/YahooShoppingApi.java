@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * Yahoo! Shopping store API (ShoppingWebService V1): setStock, orderList, orderInfo and
+ * Yahoo! Shopping store API (ShoppingWebService V1): setStock, getStock, orderList, orderInfo and
  * orderShipStatusChange, answering in XML. Calls need the shop's bearer token (401 otherwise) and
  * name the shop's seller id. Each shop has an API public key: the order calls must carry {@code
  * X-sws-signature}, "seller_id:unix seconds" encrypted with it, which the simulator decrypts with
@@ -142,6 +143,7 @@ final class YahooShoppingApi extends MarketplaceApi {
             ? null
             : switch (path.substring(BASE.length())) {
               case "setStock" -> Api.YAHOO_SET_STOCK;
+              case "getStock" -> Api.YAHOO_GET_STOCK;
               case "orderList" -> Api.YAHOO_ORDER_LIST;
               case "orderInfo" -> Api.YAHOO_ORDER_INFO;
               case "orderShipStatusChange" -> Api.YAHOO_SHIP_STATUS;
@@ -179,7 +181,7 @@ final class YahooShoppingApi extends MarketplaceApi {
       error(exchange, 429, "Too many requests.", "ed-00429");
       return;
     }
-    boolean orderCall = api != Api.YAHOO_SET_STOCK;
+    boolean orderCall = api != Api.YAHOO_SET_STOCK && api != Api.YAHOO_GET_STOCK;
     String signature = exchange.header("X-sws-signature");
     if ((orderCall || signature != null) && !signatureValid(shop, exchange)) {
       error(exchange, 401, "Public key authentication failed.", "px-04102");
@@ -187,6 +189,7 @@ final class YahooShoppingApi extends MarketplaceApi {
     }
     switch (api) {
       case YAHOO_SET_STOCK -> setStock(exchange, shop);
+      case YAHOO_GET_STOCK -> getStock(exchange, shop);
       case YAHOO_ORDER_LIST -> orderList(exchange, shop);
       case YAHOO_ORDER_INFO -> orderInfo(exchange, shop);
       case YAHOO_SHIP_STATUS -> shipStatus(exchange, shop);
@@ -284,6 +287,62 @@ final class YahooShoppingApi extends MarketplaceApi {
         });
     xml.append("</ResultSet>");
     exchange.xml(200, xml.toString());
+  }
+
+  /**
+   * What each named item code shows now, one Result each in the order asked; codes the shop has
+   * never had stock for are left out.
+   */
+  private void getStock(Exchange exchange, SimShop shop) throws IOException {
+    Map<String, String> form = Exchange.parseForm(exchange.bodyText());
+    if (!shop.shopKey().equals(form.get("seller_id"))) {
+      error(exchange, 400, "seller_id is invalid.", "ed-00001");
+      return;
+    }
+    String codes = form.getOrDefault("item_code", "");
+    List<String> itemCodes = codes.isEmpty() ? List.of() : List.of(codes.split(",", -1));
+    if (itemCodes.isEmpty() || itemCodes.size() > MAX_ITEMS) {
+      error(exchange, 400, "item_code takes 1 to 1000 codes.", "st-01001");
+      return;
+    }
+    StringBuilder results = new StringBuilder();
+    int returned = 0;
+    for (String code : itemCodes) {
+      try {
+        listingIds(code, 0);
+      } catch (IllegalArgumentException e) {
+        error(exchange, 400, "item_code(" + code + ") is invalid format.", "st-01002");
+        return;
+      }
+      OptionalLong shown = shop.shown(code);
+      if (shown.isEmpty()) {
+        continue;
+      }
+      List<StockRecord> history = shop.history(code);
+      Instant updated =
+          history.isEmpty() ? exchange.arrivedAt() : history.get(history.size() - 1).at();
+      int colon = code.indexOf(':');
+      results
+          .append("<Result>")
+          .append(element("ItemCode", colon < 0 ? code : code.substring(0, colon)))
+          .append(element("SubCode", colon < 0 ? "" : code.substring(colon + 1)))
+          .append(element("Status", "1"))
+          .append(element("Quantity", String.valueOf(shown.getAsLong())))
+          .append(element("AllowOverdraft", "0"))
+          .append(element("IsPublished", "1"))
+          .append(
+              element(
+                  "UpdateTime",
+                  updated
+                      .atZone(JAPAN)
+                      .toOffsetDateTime()
+                      .truncatedTo(ChronoUnit.SECONDS)
+                      .toString()))
+          .append("</Result>");
+      returned++;
+    }
+    exchange.xml(
+        200, String.format(RESULT_SET_OPEN, returned, returned) + results + "</ResultSet>");
   }
 
   private void orderList(Exchange exchange, SimShop shop) throws IOException {

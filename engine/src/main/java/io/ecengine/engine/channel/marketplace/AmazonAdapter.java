@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,8 @@ import java.util.Optional;
  *
  * <p>A stock push is one PATCH per SKU that replaces {@code fulfillment_availability} for the
  * seller-fulfilled channel. Amazon answers ACCEPTED and applies it asynchronously, so ACCEPTED
- * means queued, not yet sellable.
+ * means queued, not yet sellable. A stock read is one getListingsItem per SKU with its
+ * fulfillmentAvailability, which shows what Amazon has applied so far.
  */
 public final class AmazonAdapter implements MarketplaceAdapter {
 
@@ -40,6 +43,7 @@ public final class AmazonAdapter implements MarketplaceAdapter {
   // Seller-fulfilled (merchant) stock; FBA stock is Amazon's to count.
   static final String FULFILLMENT_CHANNEL = "DEFAULT";
   static final int ORDERS_PER_PAGE = 100;
+  static final String FULFILLMENT_AVAILABILITY = "fulfillmentAvailability";
 
   // Amazon's carrierCode values for the carriers we name; others go as "Others" with a name.
   private static final Map<String, String> CARRIER_CODES =
@@ -101,15 +105,12 @@ public final class AmazonAdapter implements MarketplaceAdapter {
     availability.put("fulfillment_channel_code", FULFILLMENT_CHANNEL);
     availability.put("quantity", Math.max(0, push.quantity()));
 
-    String path =
-        String.format(
-            LISTINGS_PATH,
-            MarketplaceHttp.pathSegment(credentials.require("seller_id")),
-            MarketplaceHttp.pathSegment(push.ids().require("seller_sku")));
     return new MarketplaceRequest(
         "PATCH",
         MarketplaceHttp.uri(
-            baseUrl, path, Map.of("marketplaceIds", credentials.require("marketplace_id"))),
+            baseUrl,
+            listingPath(credentials, push.ids()),
+            Map.of("marketplaceIds", credentials.require("marketplace_id"))),
         headers(credentials),
         JsonAdapter.bytes(body),
         List.of(push.sku()));
@@ -148,6 +149,77 @@ public final class AmazonAdapter implements MarketplaceAdapter {
     Map<String, String> rejected = new LinkedHashMap<>();
     request.skus().forEach(sku -> rejected.put(sku, reason));
     return new PushResult.PartlyRejected(List.of(), rejected);
+  }
+
+  /** getListingsItem with only the fulfillmentAvailability data set, one SKU a call. */
+  @Override
+  public List<MarketplaceRequest> stockRead(
+      URI baseUrl, Credentials credentials, List<ListingRef> listings, Instant now) {
+    listings.forEach(listing -> validate(listing.ids()));
+    return listings.stream()
+        .map(
+            listing -> {
+              Map<String, String> query = new LinkedHashMap<>();
+              query.put("marketplaceIds", credentials.require("marketplace_id"));
+              query.put("includedData", FULFILLMENT_AVAILABILITY);
+              return new MarketplaceRequest(
+                  "GET",
+                  MarketplaceHttp.uri(baseUrl, listingPath(credentials, listing.ids()), query),
+                  headers(credentials),
+                  new byte[0],
+                  List.of(listing.sku()));
+            })
+        .toList();
+  }
+
+  /**
+   * The quantity of the seller-fulfilled (DEFAULT) entry of {@code fulfillmentAvailability}. A 404
+   * means Amazon has no listing of that SKU for the seller: the SKU is missing from the map, and
+   * the channel's other reads go on.
+   */
+  @Override
+  public Map<String, Long> parseStockRead(
+      MarketplaceRequest request, MarketplaceResponse response) {
+    if (response.status() == 404) {
+      return Map.of();
+    }
+    if (!response.isSuccess()) {
+      throw new MarketplaceCallException(failure(response));
+    }
+    JsonNode answer = JsonAdapter.read(response.body());
+    if (answer.isMissingNode() || request.skus().isEmpty()) {
+      throw new MarketplaceCallException(
+          new PushResult.Failed(
+              true, "Unreadable Amazon answer" + MarketplaceHttp.snippet(response)));
+    }
+    String asked = requestedSellerSku(request);
+    String answered = JsonAdapter.string(answer, "sku");
+    if (answered != null && !answered.equals(asked)) {
+      return Map.of();
+    }
+    for (JsonNode availability : answer.path("fulfillmentAvailability")) {
+      if (FULFILLMENT_CHANNEL.equals(JsonAdapter.string(availability, "fulfillmentChannelCode"))
+          && availability.path("quantity").isIntegralNumber()) {
+        return Map.of(request.skus().get(0), availability.path("quantity").asLong());
+      }
+    }
+    return Map.of();
+  }
+
+  /**
+   * The seller SKU a listings call names: the last segment of its raw path, decoded (a SKU may hold
+   * an encoded '/'; a '+' in it was encoded too, so decoding cannot turn one into a space).
+   */
+  private static String requestedSellerSku(MarketplaceRequest request) {
+    String path = request.uri().getRawPath();
+    return URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
+  }
+
+  private static String listingPath(Credentials credentials, ListingIds ids) {
+    return String.format(
+        LISTINGS_PATH,
+        MarketplaceHttp.pathSegment(credentials.require("seller_id")),
+        MarketplaceHttp.pathSegment(ids.require("seller_sku")));
   }
 
   /**

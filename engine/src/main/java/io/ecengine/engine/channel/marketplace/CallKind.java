@@ -14,6 +14,6 @@ public enum CallKind {
   ORDER_DETAILS,
   /** A shipment and its tracking number, reported back. */
   SHIPMENT,
-  /** A read of what listings show now. */
+  /** A read of what listings show now, to learn of sales not imported yet. */
   STOCK_READ
 }

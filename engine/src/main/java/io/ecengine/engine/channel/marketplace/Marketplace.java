@@ -67,41 +67,46 @@ public enum Marketplace {
   public Quota quota(CallKind kind) {
     Quota stock = new Quota("stock", defaultRequestsPerSecond, defaultBurst);
     return switch (this) {
+      // Every call, stock reads included, is paid from the one query-cost budget of the app and
+      // shop.
       case SHOPIFY -> stock;
       // Limitation: TikTok Shop publishes no quota. Writes (stock, shipments) follow the suggested
-      // 1-3 a second; order reads are assumed to be limited apart, at 10 a second. A shop whose
-      // app is granted less sees 429s, which back off the reads alone.
+      // 1-3 a second; reads (order search and details, inventory search) are assumed to be
+      // limited apart, at 10 a second. A shop whose app is granted less sees 429s, which back off
+      // the reads alone.
       case TIKTOK_SHOP ->
-          kind == CallKind.ORDER_PULL
-                  || kind == CallKind.ORDER_DETAILS
-                  || kind == CallKind.STOCK_READ
-              ? new Quota("orders", 10.0, 10)
-              : stock;
-      // The order API (search, details and shipping updates) has its own limit, said to be one
-      // request a second like the inventory API's.
+          switch (kind) {
+            case STOCK, SHIPMENT -> stock;
+            case ORDER_PULL, ORDER_DETAILS, STOCK_READ -> new Quota("reads", 10.0, 10);
+          };
+      // The Inventory API 2.0 limits each function apart: bulk-upsert 1 request a second,
+      // bulk-get 5 (a secondary copy of the spec). The order API (search, details and shipping
+      // updates) has its own limit, said to be one request a second like bulk-upsert's.
       case RAKUTEN ->
-          kind == CallKind.STOCK || kind == CallKind.STOCK_READ
-              ? stock
-              : new Quota("orders", 1.0, 1);
-      // 10 requests a second per API (orderList, orderInfo, orderShipStatusChange); the 50,000 a
-      // day per application are far above what a shop makes.
+          switch (kind) {
+            case STOCK -> stock;
+            case STOCK_READ -> new Quota("inventoriesBulkGet", 5.0, 5);
+            case ORDER_PULL, ORDER_DETAILS, SHIPMENT -> new Quota("orders", 1.0, 1);
+          };
+      // 10 requests a second per API (setStock, getStock, orderList, orderInfo,
+      // orderShipStatusChange); the 50,000 a day per application are far above what a shop makes.
       case YAHOO_SHOPPING ->
           switch (kind) {
             case STOCK -> stock;
+            case STOCK_READ -> new Quota("getStock", 10.0, 10);
             case ORDER_PULL -> new Quota("orderList", 10.0, 10);
             case ORDER_DETAILS -> new Quota("orderInfo", 10.0, 10);
             case SHIPMENT -> new Quota("orderShipStatusChange", 10.0, 10);
-            case STOCK_READ -> new Quota("getStock", 10.0, 10);
           };
-      // SP-API usage plans are per operation: getOrders 0.0167/s (burst 20), getOrderItems 0.5/s
-      // (burst 30), confirmShipment 2/s (burst 10).
+      // SP-API usage plans are per operation: getListingsItem 5/s (burst 10), getOrders 0.0167/s
+      // (burst 20), getOrderItems 0.5/s (burst 30), confirmShipment 2/s (burst 10).
       case AMAZON ->
           switch (kind) {
             case STOCK -> stock;
+            case STOCK_READ -> new Quota("getListingsItem", 5.0, 10);
             case ORDER_PULL -> new Quota("getOrders", 0.0167, 20);
             case ORDER_DETAILS -> new Quota("getOrderItems", 0.5, 30);
             case SHIPMENT -> new Quota("confirmShipment", 2.0, 10);
-            case STOCK_READ -> new Quota("getListingsItem", 5.0, 10);
           };
     };
   }

@@ -3,11 +3,12 @@ package io.ecengine.engine.channel.marketplace;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Speaks one marketplace's API: builds the calls for stock pushes, order pulls and tracking
- * write-backs, and reads their answers. It sends nothing and keeps no state, so the channel actor
- * decides when to call (its throttle) and what to do with each outcome.
+ * Speaks one marketplace's API: builds the calls for stock pushes, stock reads, order pulls and
+ * tracking write-backs, and reads their answers. It sends nothing and keeps no state, so the
+ * channel actor decides when to call (its throttle) and what to do with each outcome.
  *
  * <p>{@code baseUrl} is the marketplace's API root (the production or sandbox host, or for Shopify
  * the shop's own domain); {@code now} stamps signatures and date windows, so the same inputs always
@@ -51,21 +52,18 @@ public interface MarketplaceAdapter {
    * marketplace's read API, keeping their order; each request's skus() names the SKUs it asks
    * about.
    */
-  default List<MarketplaceRequest> stockRead(
-      URI baseUrl, Credentials credentials, List<ListingRef> listings, Instant now) {
-    throw new UnsupportedOperationException("no stock read for " + marketplace());
-  }
+  List<MarketplaceRequest> stockRead(
+      URI baseUrl, Credentials credentials, List<ListingRef> listings, Instant now);
 
   /**
    * The units each listing of one read call shows now, by SKU; a listing the marketplace did not
    * return is missing from the map.
    *
-   * @throws MarketplaceCallException when the marketplace answered with throttling or an error
+   * @throws MarketplaceCallException when the marketplace answered with throttling or an error,
+   *     classified as for order calls (Throttled with Retry-After when given; Failed retryable or
+   *     not)
    */
-  default java.util.Map<String, Long> parseStockRead(
-      MarketplaceRequest request, MarketplaceResponse response) {
-    throw new UnsupportedOperationException("no stock read for " + marketplace());
-  }
+  Map<String, Long> parseStockRead(MarketplaceRequest request, MarketplaceResponse response);
 
   /**
    * One page of the orders placed at or after {@code since}; {@code pageToken} is null for the

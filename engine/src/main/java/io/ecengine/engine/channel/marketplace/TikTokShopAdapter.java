@@ -32,6 +32,7 @@ import java.util.TreeMap;
 public final class TikTokShopAdapter implements MarketplaceAdapter, WebhookVerifier {
 
   static final String INVENTORY_PATH = "/product/202309/products/%s/inventory/update";
+  static final String INVENTORY_SEARCH_PATH = "/product/202309/inventory/search";
   static final String ORDER_SEARCH_PATH = "/order/202309/orders/search";
   static final String ORDER_DETAIL_PATH = "/order/202309/orders";
   static final String MARK_SHIPPED_PATH = "/fulfillment/202309/orders/%s/packages";
@@ -42,6 +43,8 @@ public final class TikTokShopAdapter implements MarketplaceAdapter, WebhookVerif
   static final long MAX_QUANTITY = 99_999L;
   static final int ORDER_PAGE_SIZE = 100;
   static final int ORDERS_PER_DETAIL_CALL = 50;
+  // Inventory search takes up to 600 sku_ids (or 100 product_ids) a call.
+  static final int SKUS_PER_INVENTORY_SEARCH = 600;
 
   private static final String ORDER_STATUS_CHANGE = "ORDER_STATUS_CHANGE";
 
@@ -176,6 +179,80 @@ public final class TikTokShopAdapter implements MarketplaceAdapter, WebhookVerif
     return skus;
   }
 
+  /**
+   * Inventory search by sku_ids, which names exactly the listings asked about (product_ids would
+   * also return the product's other SKUs).
+   */
+  @Override
+  public List<MarketplaceRequest> stockRead(
+      URI baseUrl, Credentials credentials, List<ListingRef> listings, Instant now) {
+    listings.forEach(listing -> validate(listing.ids()));
+    List<MarketplaceRequest> requests = new ArrayList<>();
+    for (List<ListingRef> chunk : MarketplaceHttp.chunks(listings, SKUS_PER_INVENTORY_SEARCH)) {
+      ObjectNode body = JsonAdapter.object();
+      ArrayNode skuIds = body.putArray("sku_ids");
+      chunk.forEach(listing -> skuIds.add(listing.ids().require("sku_id")));
+      requests.add(
+          signed(
+              "POST",
+              baseUrl,
+              INVENTORY_SEARCH_PATH,
+              Map.of(),
+              JsonAdapter.text(body),
+              credentials,
+              now,
+              chunk.stream().map(ListingRef::sku).toList()));
+    }
+    return requests;
+  }
+
+  /**
+   * {@code data.inventory[].skus[]} by TikTok sku id, each SKU's {@code total_available_quantity}:
+   * what buyers can still order, committed units (sold, not shipped) excluded.
+   */
+  @Override
+  public Map<String, Long> parseStockRead(
+      MarketplaceRequest request, MarketplaceResponse response) {
+    // Limitation: a SKU stocked in several warehouses reads as the total of all of them, while a
+    // push sets only the one warehouse it names; the answer alone cannot tell which one that is.
+    JsonNode data = data(response);
+    Map<String, Long> byTikTokId = new HashMap<>();
+    for (JsonNode product : data.path("inventory")) {
+      for (JsonNode sku : product.path("skus")) {
+        String id = JsonAdapter.string(sku, "id");
+        Optional<Long> available = available(sku);
+        if (id != null && available.isPresent()) {
+          byTikTokId.put(id, available.get());
+        }
+      }
+    }
+    JsonNode sent = JsonAdapter.read(request.body()).path("sku_ids");
+    Map<String, Long> shown = new LinkedHashMap<>();
+    for (int i = 0; i < sent.size() && i < request.skus().size(); i++) {
+      Long quantity = byTikTokId.get(sent.get(i).asText());
+      if (quantity != null) {
+        shown.put(request.skus().get(i), quantity);
+      }
+    }
+    return shown;
+  }
+
+  private static Optional<Long> available(JsonNode sku) {
+    JsonNode total = sku.path("total_available_quantity");
+    if (total.isIntegralNumber()) {
+      return Optional.of(total.asLong());
+    }
+    long sum = 0;
+    boolean any = false;
+    for (JsonNode warehouse : sku.path("warehouse_inventory")) {
+      if (warehouse.path("available_quantity").isIntegralNumber()) {
+        sum += warehouse.path("available_quantity").asLong();
+        any = true;
+      }
+    }
+    return any ? Optional.of(sum) : Optional.empty();
+  }
+
   @Override
   public MarketplaceRequest orderPull(
       URI baseUrl, Credentials credentials, Instant since, String pageToken, Instant now) {
@@ -202,7 +279,7 @@ public final class TikTokShopAdapter implements MarketplaceAdapter, WebhookVerif
 
   @Override
   public OrderPage parseOrderPull(MarketplaceResponse response) {
-    JsonNode data = orderData(response);
+    JsonNode data = data(response);
     List<MarketplaceOrder> orders = new ArrayList<>();
     data.path("orders").forEach(order -> orders.add(order(order)));
     return new OrderPage(orders, JsonAdapter.string(data, "next_page_token"));
@@ -231,11 +308,12 @@ public final class TikTokShopAdapter implements MarketplaceAdapter, WebhookVerif
   @Override
   public List<MarketplaceOrder> parseOrderDetails(MarketplaceResponse response) {
     List<MarketplaceOrder> orders = new ArrayList<>();
-    orderData(response).path("orders").forEach(order -> orders.add(order(order)));
+    data(response).path("orders").forEach(order -> orders.add(order(order)));
     return orders;
   }
 
-  private JsonNode orderData(MarketplaceResponse response) {
+  /** The data of a read (orders, inventory), or the call's failure as an exception. */
+  private JsonNode data(MarketplaceResponse response) {
     Optional<PushResult> callFailure = callFailure(response);
     if (callFailure.isPresent()) {
       throw new MarketplaceCallException(callFailure.get());

@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * Yahoo! Shopping store API (ShoppingWebService V1), which answers in XML.
+ * Yahoo! Shopping store API (ShoppingWebService V1), which answers in XML: setStock and getStock
+ * for stock, orderList, orderInfo and orderShipStatusChange for orders.
  *
  * <p>Credentials: {@code access_token} (sent as {@code Authorization: Bearer}; it lasts an hour and
  * its refresh token four weeks), {@code seller_id} (the store account); optional {@code public_key}
@@ -51,11 +53,14 @@ import org.xml.sax.SAXException;
 public final class YahooShoppingAdapter implements MarketplaceAdapter {
 
   static final String SET_STOCK_PATH = "/ShoppingWebService/V1/setStock";
+  static final String GET_STOCK_PATH = "/ShoppingWebService/V1/getStock";
   static final String ORDER_LIST_PATH = "/ShoppingWebService/V1/orderList";
   static final String ORDER_INFO_PATH = "/ShoppingWebService/V1/orderInfo";
   static final String SHIP_STATUS_PATH = "/ShoppingWebService/V1/orderShipStatusChange";
 
   static final long MAX_QUANTITY = 999_999_999L;
+  // getStock takes up to 1,000 item codes a call, as setStock does.
+  static final int ITEM_CODES_PER_GET_STOCK = 1000;
   static final String ORDER_INFO_FIELDS =
       "OrderId,OrderTime,BillFirstName,BillLastName,BillMailAddress,ShipFirstName,ShipLastName,"
           + "ShipZipCode,ShipPrefecture,ShipCity,ShipAddress1,ShipAddress2,ShipPhoneNumber,"
@@ -188,6 +193,68 @@ public final class YahooShoppingAdapter implements MarketplaceAdapter {
     return callFailure(response);
   }
 
+  /** getStock (在庫参照API): the listings' item codes, comma separated, as setStock names them. */
+  @Override
+  public List<MarketplaceRequest> stockRead(
+      URI baseUrl, Credentials credentials, List<ListingRef> listings, Instant now) {
+    listings.forEach(listing -> validate(listing.ids()));
+    return MarketplaceHttp.chunks(listings, ITEM_CODES_PER_GET_STOCK).stream()
+        .map(
+            chunk -> {
+              Map<String, String> form = new LinkedHashMap<>();
+              form.put("seller_id", credentials.require("seller_id"));
+              form.put(
+                  "item_code",
+                  chunk.stream()
+                      .map(listing -> itemCode(listing.ids()))
+                      .collect(Collectors.joining(",")));
+              return request(
+                  baseUrl,
+                  GET_STOCK_PATH,
+                  "application/x-www-form-urlencoded",
+                  MarketplaceHttp.form(form),
+                  credentials,
+                  now,
+                  chunk.stream().map(ListingRef::sku).toList());
+            })
+        .toList();
+  }
+
+  /**
+   * Each {@code Result} of the ResultSet names its ItemCode and SubCode and carries the Quantity in
+   * stock; a code the answer does not name, or names without a number, is left out. A negative
+   * Quantity (a store that takes orders beyond its stock) is passed on as it is.
+   */
+  @Override
+  public Map<String, Long> parseStockRead(
+      MarketplaceRequest request, MarketplaceResponse response) {
+    Element resultSet = answerOf(response);
+    Map<String, Long> byCode = new HashMap<>();
+    for (Element result : descendants(resultSet, "Result")) {
+      String itemCode = text(result, "ItemCode");
+      String subCode = text(result, "SubCode");
+      String quantity = text(result, "Quantity");
+      if (itemCode == null || quantity == null) {
+        continue;
+      }
+      try {
+        byCode.put(subCode == null ? itemCode : itemCode + ":" + subCode, Long.parseLong(quantity));
+      } catch (NumberFormatException notANumber) {
+        // An item without a stock figure (never set) shows nothing to compare with.
+      }
+    }
+    String sent = formValue(request, "item_code");
+    List<String> codes = sent.isEmpty() ? List.of() : List.of(sent.split(","));
+    Map<String, Long> shown = new LinkedHashMap<>();
+    for (int i = 0; i < codes.size() && i < request.skus().size(); i++) {
+      Long quantity = byCode.get(codes.get(i));
+      if (quantity != null) {
+        shown.put(request.skus().get(i), quantity);
+      }
+    }
+    return shown;
+  }
+
   /**
    * Yahoo answers 403 when the application's 50,000 calls a day are used up; any other reading of
    * 403 (a store that revoked the app) would also not recover before the next day.
@@ -247,7 +314,7 @@ public final class YahooShoppingAdapter implements MarketplaceAdapter {
    */
   @Override
   public OrderPage parseOrderPull(MarketplaceResponse response) {
-    Element result = orderResult(response);
+    Element result = answerOf(response);
     List<String> orderIds = new ArrayList<>();
     int lastIndex = 0;
     for (Element info : children(result, "OrderInfo")) {
@@ -259,7 +326,7 @@ public final class YahooShoppingAdapter implements MarketplaceAdapter {
 
   @Override
   public OrderPage parseOrderPull(MarketplaceRequest request, MarketplaceResponse response) {
-    Element result = orderResult(response);
+    Element result = answerOf(response);
     List<String> orderIds = new ArrayList<>();
     children(result, "OrderInfo").forEach(info -> orderIds.add(text(info, "OrderId")));
     Matcher start = START.matcher(request.bodyText());
@@ -301,7 +368,7 @@ public final class YahooShoppingAdapter implements MarketplaceAdapter {
 
   @Override
   public List<MarketplaceOrder> parseOrderDetails(MarketplaceResponse response) {
-    Element result = orderResult(response);
+    Element result = answerOf(response);
     List<MarketplaceOrder> orders = new ArrayList<>();
     for (Element info : descendants(result, "OrderInfo")) {
       List<MarketplaceOrder.Line> lines = new ArrayList<>();
@@ -393,7 +460,8 @@ public final class YahooShoppingAdapter implements MarketplaceAdapter {
     return callFailure(response);
   }
 
-  private Element orderResult(MarketplaceResponse response) {
+  /** The root of a read's XML answer (orders, stock), or the call's failure as an exception. */
+  private Element answerOf(MarketplaceResponse response) {
     if (!response.isSuccess()) {
       PushResult failure = callFailure(response);
       if (response.status() == 400) {

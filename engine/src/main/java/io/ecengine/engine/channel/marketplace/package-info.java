@@ -1,6 +1,6 @@
 /**
- * Marketplace adapters: how one stock push, one order pull and one tracking write-back look on the
- * wire for TikTok Shop, Rakuten, Yahoo! Shopping, Amazon and Shopify.
+ * Marketplace adapters: how one stock push, one stock read, one order pull and one tracking
+ * write-back look on the wire for TikTok Shop, Rakuten, Yahoo! Shopping, Amazon and Shopify.
  *
  * <p>Nothing here sends HTTP. An adapter builds {@link
  * io.ecengine.engine.channel.marketplace.MarketplaceRequest}s (signed, batched to the size the

@@ -312,4 +312,106 @@ class AmazonAdapterTest {
     assertThat(adapter.parseWriteBack(request, response(429, "")))
         .isEqualTo(new PushResult.Throttled(null));
   }
+
+  // Stock read-back
+
+  static ListingRef listing(String sku) {
+    return new ListingRef(sku, ListingIds.of("seller_sku", sku));
+  }
+
+  final MarketplaceRequest oneRead =
+      adapter.stockRead(BASE, CREDENTIALS, List.of(listing("TSHIRT M/01")), NOW).get(0);
+
+  @Test
+  void getsTheFulfillmentAvailabilityOfOneListing() {
+    assertThat(oneRead.method()).isEqualTo("GET");
+    assertThat(oneRead.uri().getRawPath())
+        .isEqualTo("/listings/2021-08-01/items/A2EXAMPLESELLER/TSHIRT%20M%2F01");
+    assertThat(oneRead.uri().getRawQuery())
+        .isEqualTo("marketplaceIds=A1VC38T7YXB528&includedData=fulfillmentAvailability");
+    assertThat(oneRead.headers())
+        .containsEntry("x-amz-access-token", "Atza|example-token")
+        .containsEntry("Accept", "application/json");
+    assertThat(oneRead.body()).isEmpty();
+    assertThat(oneRead.skus()).containsExactly("TSHIRT M/01");
+  }
+
+  @Test
+  void readsOneSkuACall() {
+    List<ListingRef> listings = IntStream.range(0, 3).mapToObj(i -> listing("S" + i)).toList();
+
+    List<MarketplaceRequest> requests = adapter.stockRead(BASE, CREDENTIALS, listings, NOW);
+
+    assertThat(requests)
+        .extracting(MarketplaceRequest::skus)
+        .containsExactly(List.of("S0"), List.of("S1"), List.of("S2"));
+    assertThat(requests.get(2).uri().getRawPath()).endsWith("/A2EXAMPLESELLER/S2");
+  }
+
+  @Test
+  void readsTheSellerFulfilledQuantity() {
+    String answer =
+        q(
+            "{'sku':'TSHIRT M/01','fulfillmentAvailability':["
+                + "{'fulfillmentChannelCode':'AMAZON_JP','quantity':40},"
+                + "{'fulfillmentChannelCode':'DEFAULT','quantity':9}]}");
+
+    assertThat(adapter.parseStockRead(oneRead, response(200, answer)))
+        .containsExactly(Map.entry("TSHIRT M/01", 9L));
+  }
+
+  @Test
+  void leavesOutAListingWithoutSellerFulfilledStockOrAnswerForAnotherSku() {
+    String fbaOnly =
+        q(
+            "{'sku':'TSHIRT M/01','fulfillmentAvailability':["
+                + "{'fulfillmentChannelCode':'AMAZON_JP','quantity':40}]}");
+    String other =
+        q(
+            "{'sku':'OTHER','fulfillmentAvailability':["
+                + "{'fulfillmentChannelCode':'DEFAULT','quantity':9}]}");
+
+    assertThat(adapter.parseStockRead(oneRead, response(200, fbaOnly))).isEmpty();
+    assertThat(adapter.parseStockRead(oneRead, response(200, other))).isEmpty();
+  }
+
+  @Test
+  void readsANotFoundListingAsMissingRatherThanFailing() {
+    String notFound = q("{'errors':[{'code':'NOT_FOUND','message':'SKU not found','details':''}]}");
+
+    assertThat(adapter.parseStockRead(oneRead, response(404, notFound))).isEmpty();
+  }
+
+  @Test
+  void throttlesAReadAtThePlansRate() {
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    oneRead, response(429, Map.of("x-amzn-RateLimit-Limit", List.of("5.0")), "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome())
+                    .isEqualTo(new PushResult.Throttled(Duration.ofMillis(200))));
+  }
+
+  @Test
+  void failsARefusedOrBrokenRead() {
+    String denied = q("{'errors':[{'code':'Unauthorized','message':'Access denied'}]}");
+    assertThatThrownBy(() -> adapter.parseStockRead(oneRead, response(403, denied)))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> {
+              assertThat(((PushResult.Failed) e.outcome()).retryable()).isFalse();
+              assertThat(e.getMessage()).doesNotContain("Atza|example-token");
+            });
+    assertThatThrownBy(() -> adapter.parseStockRead(oneRead, response(503, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+    assertThatThrownBy(() -> adapter.parseStockRead(oneRead, response(200, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+  }
 }

@@ -364,4 +364,118 @@ class RakutenAdapterTest {
     assertThat(adapter.parseWriteBack(request, response(500, "")))
         .isInstanceOfSatisfying(PushResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
   }
+
+  // Stock read-back
+
+  static ListingRef listing(String sku, String manageNumber, String variantId) {
+    return new ListingRef(
+        sku, ListingIds.of("manage_number", manageNumber, "variant_id", variantId));
+  }
+
+  final MarketplaceRequest twoListings =
+      adapter
+          .stockRead(
+              BASE,
+              CREDENTIALS,
+              List.of(listing("TSHIRT-M", "Tshirt-01", "sku-M"), listing("MUG", "mug-02", "mug")),
+              NOW)
+          .get(0);
+
+  @Test
+  void readsListingsWithOneBulkGet() {
+    assertThat(twoListings.method()).isEqualTo("POST");
+    assertThat(twoListings.uri())
+        .isEqualTo(URI.create("https://api.rms.rakuten.co.jp/es/2.0/inventories/bulk-get"));
+    assertThat(twoListings.headers())
+        .containsEntry("Authorization", AUTHORIZATION)
+        .containsEntry("Content-Type", "application/json;charset=utf-8");
+    assertThat(twoListings.bodyText())
+        .isEqualTo(
+            q(
+                "{'inventories':[{'manageNumber':'Tshirt-01','variantId':'sku-M'},"
+                    + "{'manageNumber':'mug-02','variantId':'mug'}]}"));
+    assertThat(twoListings.skus()).containsExactly("TSHIRT-M", "MUG");
+  }
+
+  @Test
+  void readsAThousandListingsACall() {
+    List<ListingRef> listings =
+        IntStream.range(0, 2001).mapToObj(i -> listing("S" + i, "m" + i, "v" + i)).toList();
+
+    List<MarketplaceRequest> requests = adapter.stockRead(BASE, CREDENTIALS, listings, NOW);
+
+    assertThat(requests)
+        .extracting(request -> request.skus().size())
+        .containsExactly(1000, 1000, 1);
+    assertThat(json(requests.get(2).body()).path("inventories").get(0).path("variantId").asText())
+        .isEqualTo("v2000");
+  }
+
+  @Test
+  void matchesTheAnswerByItsIdsWithTheManageNumberInLowerCase() {
+    String answer =
+        q(
+            "{'inventories':[{'manageNumber':'mug-02','variantId':'mug','quantity':0,"
+                + "'created':'2024-01-01T19:00:00+09:00','updated':'2024-02-28T19:30:00+09:00'},"
+                + "{'manageNumber':'tshirt-01','variantId':'sku-M','quantity':18,"
+                + "'created':'2024-01-01T19:00:00+09:00','updated':'2024-02-28T19:30:00+09:00'}]}");
+
+    Map<String, Long> shown = adapter.parseStockRead(twoListings, response(200, answer));
+
+    assertThat(shown).containsExactly(Map.entry("TSHIRT-M", 18L), Map.entry("MUG", 0L));
+  }
+
+  @Test
+  void keepsTheVariantIdsCaseAndLeavesOutWhatTheAnswerDoesNotHold() {
+    String answer =
+        q("{'inventories':[{'manageNumber':'tshirt-01','variantId':'sku-m','quantity':18}]}");
+
+    assertThat(adapter.parseStockRead(twoListings, response(200, answer))).isEmpty();
+  }
+
+  @Test
+  void readsANotFoundAnswerAsNothingListed() {
+    String notFound =
+        q("{'errors':[{'code':'GE0014','message':'Not found for inputs; manageNumber=mug-02'}]}");
+
+    assertThat(adapter.parseStockRead(twoListings, response(404, notFound))).isEmpty();
+  }
+
+  @Test
+  void failsOtherReadErrorsAsForOrderCalls() {
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(401, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> {
+              assertThat(((PushResult.Failed) e.outcome()).retryable()).isFalse();
+              assertThat(e.getMessage()).doesNotContain("SL000001_exampleLicense");
+            });
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings, response(404, q("{'Results':{'errorCode':'ES01-01'}}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isFalse());
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(500, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(200, "not json")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+  }
+
+  @Test
+  void throttlesAReadOn429WithItsRetryAfter() {
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings, response(429, Map.of("Retry-After", List.of("2")), "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome()).isEqualTo(new PushResult.Throttled(Duration.ofSeconds(2))));
+  }
 }

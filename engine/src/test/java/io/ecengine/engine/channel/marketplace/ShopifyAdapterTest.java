@@ -445,4 +445,128 @@ class ShopifyAdapterTest {
 
     assertThat(adapter.event(productUpdate, body)).isEmpty();
   }
+
+  // Stock read-back
+
+  static ListingRef listing(String sku, String inventoryItem, String location) {
+    return new ListingRef(
+        sku, ListingIds.of("inventory_item_id", inventoryItem, "location_id", location));
+  }
+
+  final MarketplaceRequest twoReads =
+      adapter
+          .stockRead(
+              BASE,
+              CREDENTIALS,
+              List.of(
+                  listing("TSHIRT-M", "30322695", "655441491"),
+                  listing("MUG", "gid://shopify/InventoryItem/4", "655441491")),
+              NOW)
+          .get(0);
+
+  @Test
+  void readsTheAvailableQuantityOfEachItemAtItsLocation() {
+    assertThat(twoReads.method()).isEqualTo("POST");
+    assertThat(twoReads.uri())
+        .isEqualTo(URI.create("https://example-shop.myshopify.com/admin/api/2025-01/graphql.json"));
+    assertThat(twoReads.headers())
+        .containsEntry("X-Shopify-Access-Token", "shpat_example")
+        .containsEntry("Content-Type", "application/json");
+    JsonNode expected =
+        json(
+            q(
+                "{'query':'query StockRead($ids: [ID!]!, $locationId: ID!) { nodes(ids: $ids) {"
+                    + " ... on InventoryItem { id inventoryLevel(locationId: $locationId) {"
+                    + " quantities(names: [\\\"available\\\"]) { name quantity } } } } }',"
+                    + "'variables':{'ids':['gid://shopify/InventoryItem/30322695',"
+                    + "'gid://shopify/InventoryItem/4'],"
+                    + "'locationId':'gid://shopify/Location/655441491'}}"));
+    assertThat(json(twoReads.body())).isEqualTo(expected);
+    assertThat(twoReads.skus()).containsExactly("TSHIRT-M", "MUG");
+  }
+
+  @Test
+  void readsEachLocationApartAHundredItemsACall() {
+    List<ListingRef> listings =
+        IntStream.range(0, 202)
+            .mapToObj(i -> listing("S" + i, String.valueOf(1000 + i), i % 2 == 0 ? "1" : "2"))
+            .toList();
+
+    List<MarketplaceRequest> requests = adapter.stockRead(BASE, CREDENTIALS, listings, NOW);
+
+    assertThat(requests)
+        .extracting(request -> request.skus().size())
+        .containsExactly(100, 1, 100, 1);
+    assertThat(requests)
+        .extracting(request -> json(request.body()).path("variables").path("locationId").asText())
+        .containsExactly(
+            "gid://shopify/Location/1",
+            "gid://shopify/Location/1",
+            "gid://shopify/Location/2",
+            "gid://shopify/Location/2");
+    assertThat(requests.get(0).skus()).startsWith("S0", "S2", "S4");
+  }
+
+  @Test
+  void matchesNodesByTheirIdAndLeavesOutUnknownOrUnstockedItems() {
+    String answer =
+        q(
+            "{'data':{'nodes':[{'id':'gid://shopify/InventoryItem/4','inventoryLevel':"
+                + "{'quantities':[{'name':'available','quantity':3}]}},"
+                + "{'id':'gid://shopify/InventoryItem/30322695','inventoryLevel':"
+                + "{'quantities':[{'name':'available','quantity':11}]}}]},"
+                + "'extensions':{'cost':{'requestedQueryCost':7,'actualQueryCost':7}}}");
+    String partly =
+        q(
+            "{'data':{'nodes':[null,{'id':'gid://shopify/InventoryItem/4',"
+                + "'inventoryLevel':null}]}}");
+
+    assertThat(adapter.parseStockRead(twoReads, response(200, answer)))
+        .containsExactly(Map.entry("TSHIRT-M", 11L), Map.entry("MUG", 3L));
+    assertThat(adapter.parseStockRead(twoReads, response(200, partly))).isEmpty();
+  }
+
+  @Test
+  void throttlesAReadForTheTimeTheCostBucketNeeds() {
+    String body =
+        q(
+            "{'errors':[{'message':'Throttled','extensions':{'code':'THROTTLED'}}],"
+                + "'extensions':{'cost':{'requestedQueryCost':301,'actualQueryCost':null,"
+                + "'throttleStatus':{'maximumAvailable':2000.0,'currentlyAvailable':101,"
+                + "'restoreRate':100.0}}}}");
+
+    assertThatThrownBy(() -> adapter.parseStockRead(twoReads, response(200, body)))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome()).isEqualTo(new PushResult.Throttled(Duration.ofSeconds(2))));
+  }
+
+  @Test
+  void failsARefusedOrBrokenRead() {
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoReads, response(401, q("{'errors':'[API] Invalid API key'}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> {
+              assertThat(((PushResult.Failed) e.outcome()).retryable()).isFalse();
+              assertThat(e.getMessage()).doesNotContain("shpat_example");
+            });
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoReads,
+                    response(200, q("{'errors':[{'message':'Access denied for nodes field.'}]}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome())
+                    .isEqualTo(new PushResult.Failed(false, "Access denied for nodes field.")));
+    assertThatThrownBy(() -> adapter.parseStockRead(twoReads, response(502, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+  }
 }

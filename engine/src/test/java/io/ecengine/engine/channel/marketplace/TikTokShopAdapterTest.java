@@ -557,4 +557,171 @@ class TikTokShopAdapterTest {
 
     assertThat(adapter.event(Map.of(), deauthorized)).isEmpty();
   }
+
+  // Stock read-back
+
+  static ListingRef listing(String sku, String product, String skuId) {
+    return new ListingRef(sku, ListingIds.of("product_id", product, "sku_id", skuId));
+  }
+
+  final MarketplaceRequest twoListings =
+      adapter
+          .stockRead(
+              BASE,
+              CREDENTIALS,
+              List.of(
+                  listing("TSHIRT-M", PRODUCT, "1729592969712207008"),
+                  listing("MUG", "1729592969712208000", "1729592969712208001")),
+              NOW)
+          .get(0);
+
+  @Test
+  void searchesTheInventoryOfTheListedSkusSigned() {
+    assertThat(twoListings.method()).isEqualTo("POST");
+    assertThat(twoListings.uri().getPath()).isEqualTo("/product/202309/inventory/search");
+    assertThat(twoListings.bodyText())
+        .isEqualTo(q("{'sku_ids':['1729592969712207008','1729592969712208001']}"));
+    assertThat(twoListings.headers())
+        .containsEntry("x-tts-access-token", "ROW_example_access_token")
+        .containsEntry("Content-Type", "application/json");
+    assertThat(twoListings.skus()).containsExactly("TSHIRT-M", "MUG");
+    Map<String, String> query = query(twoListings.uri());
+    assertThat(query)
+        .containsEntry("app_key", APP_KEY)
+        .containsEntry("shop_cipher", SHOP_CIPHER)
+        .containsEntry("timestamp", "1709251200")
+        .doesNotContainKey("access_token");
+    assertThat(query.get("sign"))
+        .isEqualTo(
+            expectedSign(
+                "/product/202309/inventory/search",
+                query,
+                q("{'sku_ids':['1729592969712207008','1729592969712208001']}")));
+  }
+
+  @Test
+  void readsSixHundredSkusACallAcrossProducts() {
+    List<ListingRef> listings =
+        IntStream.range(0, 601).mapToObj(i -> listing("S" + i, "p" + (i % 7), "s" + i)).toList();
+
+    List<MarketplaceRequest> requests = adapter.stockRead(BASE, CREDENTIALS, listings, NOW);
+
+    assertThat(requests).extracting(request -> request.skus().size()).containsExactly(600, 1);
+    assertThat(requests.get(1).bodyText()).isEqualTo(q("{'sku_ids':['s600']}"));
+    assertThat(requests.get(0).skus().get(599)).isEqualTo("S599");
+  }
+
+  @Test
+  void aListingToReadNeedsItsSkuId() {
+    ListingRef incomplete = new ListingRef("A", ListingIds.of("product_id", "1"));
+
+    assertThatThrownBy(() -> adapter.stockRead(BASE, CREDENTIALS, List.of(incomplete), NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sku_id");
+  }
+
+  @Test
+  void readsTheTotalAvailableOfEachSkuWhateverOrderTheAnswerHas() {
+    String answer =
+        q(
+            "{'code':0,'message':'Success','request_id':'r','data':{'inventory':["
+                + "{'product_id':'1729592969712208000','skus':[{'id':'1729592969712208001',"
+                + "'seller_sku':'MUG','total_available_quantity':4,'total_committed_quantity':1,"
+                + "'warehouse_inventory':[{'warehouse_id':'7068517275539719942',"
+                + "'available_quantity':4,'committed_quantity':1}]}]},"
+                + "{'product_id':'1729592969712207000','skus':[{'id':'1729592969712207008',"
+                + "'seller_sku':'TSHIRT-M','total_available_quantity':17,"
+                + "'total_committed_quantity':3,'warehouse_inventory':["
+                + "{'warehouse_id':'7068517275539719942','available_quantity':17,"
+                + "'committed_quantity':3}]}]}]}}");
+
+    Map<String, Long> shown = adapter.parseStockRead(twoListings, response(200, answer));
+
+    assertThat(shown).containsExactly(Map.entry("TSHIRT-M", 17L), Map.entry("MUG", 4L));
+  }
+
+  @Test
+  void leavesOutASkuTheAnswerDoesNotName() {
+    String answer =
+        q(
+            "{'code':0,'data':{'inventory':[{'product_id':'1729592969712207000','skus':["
+                + "{'id':'1729592969712207008','total_available_quantity':0}]},"
+                + "{'product_id':'9','skus':[{'id':'999','total_available_quantity':50}]}]}}");
+
+    Map<String, Long> shown = adapter.parseStockRead(twoListings, response(200, answer));
+
+    assertThat(shown).containsExactly(Map.entry("TSHIRT-M", 0L));
+  }
+
+  @Test
+  void addsUpTheWarehousesWhenNoTotalIsGiven() {
+    String answer =
+        q(
+            "{'code':0,'data':{'inventory':[{'product_id':'1729592969712207000','skus':["
+                + "{'id':'1729592969712207008','warehouse_inventory':["
+                + "{'warehouse_id':'1','available_quantity':5},"
+                + "{'warehouse_id':'2','available_quantity':2}]}]}]}}");
+
+    assertThat(adapter.parseStockRead(twoListings, response(200, answer)))
+        .containsExactly(Map.entry("TSHIRT-M", 7L));
+  }
+
+  @Test
+  void throttlesAReadOnTheRateLimitCodeOr429() {
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings, response(429, q("{'code':36009002,'message':'Too many'}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(e.outcome()).isEqualTo(new PushResult.Throttled(null)));
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings,
+                    response(
+                        200,
+                        Map.of("Retry-After", List.of("4")),
+                        q("{'code':36009002,'message':'Too many'}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome()).isEqualTo(new PushResult.Throttled(Duration.ofSeconds(4))));
+  }
+
+  @Test
+  void failsAReadOnARefusedSignatureOrABusinessError() {
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings, response(401, q("{'code':106001,'message':'Invalid sign'}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> {
+              assertThat(e.outcome()).isInstanceOf(PushResult.Failed.class);
+              assertThat(((PushResult.Failed) e.outcome()).retryable()).isFalse();
+              assertThat(e.getMessage())
+                  .doesNotContain(APP_SECRET)
+                  .doesNotContain("ROW_example_access_token");
+            });
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings, response(200, q("{'code':12052048,'message':'not found'}"))))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome())
+                    .isEqualTo(new PushResult.Failed(false, "TikTok code 12052048: not found")));
+  }
+
+  @Test
+  void retriesAReadAfterAServerErrorOrAnUnreadableAnswer() {
+    for (MarketplaceResponse failed : List.of(response(503, ""), response(200, "<html/>"))) {
+      assertThatThrownBy(() -> adapter.parseStockRead(twoListings, failed))
+          .isInstanceOfSatisfying(
+              MarketplaceCallException.class,
+              e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+    }
+  }
 }

@@ -364,4 +364,141 @@ class YahooShoppingAdapterTest {
     assertThat(adapter.parseWriteBack(request, response(403, "")))
         .isInstanceOf(PushResult.Throttled.class);
   }
+
+  // Stock read-back
+
+  static ListingRef listing(String sku, String itemCode) {
+    return new ListingRef(sku, ListingIds.of("item_code", itemCode));
+  }
+
+  final MarketplaceRequest twoListings =
+      adapter
+          .stockRead(
+              BASE,
+              CREDENTIALS,
+              List.of(
+                  new ListingRef(
+                      "TSHIRT-M", ListingIds.of("item_code", "tshirt-01", "sub_code", "m")),
+                  listing("MUG", "mug-02")),
+              NOW)
+          .get(0);
+
+  static final String STOCK_ANSWER =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+          + "<ResultSet totalResultsAvailable=\"2\" totalResultsReturned=\"2\""
+          + " firstResultPosition=\"1\" ok=\"2\" ng=\"0\">"
+          + "<Result><ItemCode>mug-02</ItemCode><SubCode></SubCode><Status>1</Status>"
+          + "<Quantity>0</Quantity><AllowOverdraft>0</AllowOverdraft><IsPublished>1</IsPublished>"
+          + "<UpdateTime>2024-03-01T08:59:00+09:00</UpdateTime></Result>"
+          + "<Result><ItemCode>tshirt-01</ItemCode><SubCode>m</SubCode><Status>1</Status>"
+          + "<Quantity>12</Quantity><AllowOverdraft>0</AllowOverdraft><IsPublished>1</IsPublished>"
+          + "<UpdateTime>2024-03-01T08:59:00+09:00</UpdateTime></Result></ResultSet>";
+
+  @Test
+  void readsStockWithAFormEncodedGetStock() {
+    assertThat(twoListings.method()).isEqualTo("POST");
+    assertThat(twoListings.uri())
+        .isEqualTo(
+            URI.create("https://circus.shopping.yahooapis.jp/ShoppingWebService/V1/getStock"));
+    assertThat(twoListings.headers())
+        .containsEntry("Authorization", "Bearer example-access-token")
+        .containsEntry("Content-Type", "application/x-www-form-urlencoded")
+        .doesNotContainKey("X-sws-signature");
+    // item_code "tshirt-01:m,mug-02", form encoded; no quantity.
+    assertThat(twoListings.bodyText())
+        .isEqualTo("seller_id=store-example&item_code=tshirt-01%3Am%2Cmug-02");
+    assertThat(twoListings.skus()).containsExactly("TSHIRT-M", "MUG");
+  }
+
+  @Test
+  void readsAThousandItemCodesACall() {
+    List<ListingRef> listings =
+        IntStream.range(0, 1001).mapToObj(i -> listing("S" + i, "item-" + i)).toList();
+
+    List<MarketplaceRequest> requests = adapter.stockRead(BASE, CREDENTIALS, listings, NOW);
+
+    assertThat(requests).extracting(request -> request.skus().size()).containsExactly(1000, 1);
+    assertThat(requests.get(1).bodyText()).isEqualTo("seller_id=store-example&item_code=item-1000");
+  }
+
+  @Test
+  void signsTheReadWhenAPublicKeyIsConfigured() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair keys = generator.generateKeyPair();
+    Credentials withKey =
+        Credentials.of(
+            Map.of(
+                "access_token", "t",
+                "seller_id", "store-example",
+                "public_key", Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()),
+                "public_key_version", "2"));
+
+    MarketplaceRequest request =
+        adapter.stockRead(BASE, withKey, List.of(listing("MUG", "mug-02")), NOW).get(0);
+
+    Cipher cipher = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    cipher.init(Cipher.DECRYPT_MODE, keys.getPrivate());
+    byte[] decrypted =
+        cipher.doFinal(Base64.getDecoder().decode(request.header("X-sws-signature").orElseThrow()));
+    assertThat(new String(decrypted, StandardCharsets.UTF_8)).isEqualTo("store-example:1709251200");
+    assertThat(request.header("X-sws-signature-version")).contains("2");
+  }
+
+  @Test
+  void readsEachResultByItsItemAndSubCode() {
+    Map<String, Long> shown = adapter.parseStockRead(twoListings, response(200, STOCK_ANSWER));
+
+    assertThat(shown).containsExactly(Map.entry("TSHIRT-M", 12L), Map.entry("MUG", 0L));
+  }
+
+  @Test
+  void leavesOutACodeTheAnswerDoesNotNameOrNamesWithoutAQuantity() {
+    String answer =
+        "<ResultSet totalResultsAvailable=\"2\" totalResultsReturned=\"2\">"
+            + "<Result><ItemCode>tshirt-01</ItemCode><SubCode>l</SubCode>"
+            + "<Quantity>5</Quantity></Result>"
+            + "<Result><ItemCode>mug-02</ItemCode><SubCode></SubCode><Quantity></Quantity>"
+            + "</Result></ResultSet>";
+
+    assertThat(adapter.parseStockRead(twoListings, response(200, answer))).isEmpty();
+  }
+
+  @Test
+  void aReadErrorIsThrownAsForOrderCalls() {
+    String invalid = "<Error><Message>seller_id is invalid.</Message><Code>ed-00001</Code></Error>";
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(400, invalid)))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e ->
+                assertThat(e.outcome())
+                    .isEqualTo(new PushResult.Failed(false, "ed-00001: seller_id is invalid.")));
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(401, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> {
+              assertThat(((PushResult.Failed) e.outcome()).retryable()).isFalse();
+              assertThat(e.getMessage()).doesNotContain("example-access-token");
+            });
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(200, "garbled")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(((PushResult.Failed) e.outcome()).retryable()).isTrue());
+  }
+
+  @Test
+  void throttlesAReadPerSecondAndForTheRestOfTheQuotaDay() {
+    assertThatThrownBy(() -> adapter.parseStockRead(twoListings, response(429, "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(e.outcome()).isEqualTo(new PushResult.Throttled(null)));
+    assertThatThrownBy(
+            () ->
+                adapter.parseStockRead(
+                    twoListings,
+                    response(403, Map.of("Date", List.of("Fri, 01 Mar 2024 06:00:00 GMT")), "")))
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> assertThat(e.outcome()).isEqualTo(new PushResult.Throttled(Duration.ofHours(9))));
+  }
 }
