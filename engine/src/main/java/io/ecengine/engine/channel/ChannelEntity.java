@@ -301,6 +301,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final Object PULL = "pull";
   private static final int ORDERS_PER_FETCH = 50;
   private static final int MAX_SHARE_READ_FAILURES = 3;
+  // Limitation: a webhook later than this after a share was given up finds its units back in the
+  // pool; the marketplaces retry for hours, but deliver within seconds when they are well.
+  private static final Duration WEBHOOK_GRACE = Duration.ofSeconds(10);
   private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
   private final ActorContext<Command> context;
@@ -319,6 +322,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private Throttles throttles;
   private final PushQueue queue;
   private final ShareBook shares;
+  // SKUs whose share the channel gave up while its marketplace's sales may still be coming in,
+  // with when; see releaseDrained.
+  private final Map<String, Instant> draining = new HashMap<>();
   private final Map<String, Long> lastSent = new HashMap<>();
   // Per SKU, when the marketplace confirmed the quantity in lastSent (see shownNow).
   private final Map<String, Instant> sentAt = new HashMap<>();
@@ -372,6 +378,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private boolean loadingPullMark;
   private boolean pullWanted;
   private Instant pullStartedAt;
+  private Instant lastWholePullStartedAt;
   private String pullPageToken;
   private boolean pullIncomplete;
   private long ordersImported;
@@ -682,9 +689,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     // holding its quantity would leave it showing stale stock.
     if (shares.inShare(sku) && shown >= 0 && shares.failures(sku) < MAX_SHARE_READ_FAILURES) {
       // The marketplace counts its share down by itself, and another marketplace's sale takes
-      // nothing from it: there is nothing to push, unless the SKU cut the share below what is on
-      // show (stock was lost). Until the first claim, it keeps what it shows (a read is due).
-      return shares.claimed(sku) ? Math.min(shown, stock.share()) : shown;
+      // nothing from it: there is nothing to push. Changing what it shows is for a claim, which
+      // reads first (see considerShare), never for a push that could cross its sales.
+      return shown;
     }
     String channelId = key.channelId();
     return Sellable.compute(
@@ -809,17 +816,62 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
             stock.perSecond(),
             settings.pushOnChange() && limits.eligible() && stock.components().isEmpty());
     ShareBook.Change change = shares.consider(sku, outlook, now);
-    if (change == ShareBook.Change.LEFT && stock.share() > 0) {
+    if (change == ShareBook.Change.ENTERED) {
+      draining.remove(sku);
+    } else if (change == ShareBook.Change.LEFT && stock.share() > 0) {
+      // What the marketplace sold and has not reported yet stays set aside until its orders are
+      // in (see releaseDrained); the rest goes back to the pool now.
       long unplaced = Math.max(0, stock.share() - Math.max(0, shownNow(sku, stock)));
       claim(sku, new SkuRequest.ClaimShare(key.channelId(), unplaced, 0, 0, 0))
-          .whenComplete(
-              (outcome, error) -> {
-                if (error != null) {
-                  // The share stays set aside until the next claim or give-up; nothing oversells.
-                  context.getLog().debug("Could not give up the share of {}", sku, error);
-                }
-              });
+          .whenComplete((outcome, error) -> logFailedRelease(sku, error));
+      if (unplaced > 0) {
+        draining.put(sku, now);
+      }
+    } else if (shares.claimed(sku) && stock.share() < shownNow(sku, stock)) {
+      // By the engine's count the marketplace shows more than its share covers.
+      shares.readSoon(sku, now);
     }
+  }
+
+  private void logFailedRelease(String sku, Throwable error) {
+    if (error != null) {
+      // The units stay set aside until the next claim or release; nothing can oversell.
+      context.getLog().debug("Could not give up the share of {}", sku, error);
+    }
+  }
+
+  /**
+   * Gives up what is left of the shares the channel stopped counting down, once every order its
+   * marketplace took before then has been placed: what is left then was never sold there.
+   */
+  private void releaseDrained(Instant now) {
+    if (draining.isEmpty() || ownOrdersPending()) {
+      return;
+    }
+    for (Map.Entry<String, Instant> entry : List.copyOf(draining.entrySet())) {
+      if (ordersInBefore(entry.getValue(), now)) {
+        String sku = entry.getKey();
+        draining.remove(sku);
+        claim(sku, new SkuRequest.ClaimShare(key.channelId(), 0, 0, 0, 0))
+            .whenComplete((outcome, error) -> logFailedRelease(sku, error));
+      }
+    }
+  }
+
+  /**
+   * Whether every order the marketplace took before {@code at} is placed here, as far as the
+   * channel can tell: nothing named is waiting to be read or placed, and a whole pull that began
+   * after it went through (for a marketplace with webhooks, the webhooks' grace has passed).
+   */
+  private boolean ordersInBefore(Instant at, Instant now) {
+    if (ownOrdersPending()) {
+      return false;
+    }
+    if (pushesOrders(setup.marketplace())) {
+      return now.isAfter(at.plus(WEBHOOK_GRACE));
+    }
+    return lastWholePullStartedAt != null
+        && lastWholePullStartedAt.isAfter(at.plus(settings.marketplaceClockMargin()));
   }
 
   private CompletionStage<SkuOutcome> claim(String sku, SkuRequest.ClaimShare claim) {
@@ -966,18 +1018,21 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       sentAt.put(sku, read.readAt());
       shownAtRead.put(sku, shown);
       Sellable.ShareLimits limits = shareLimits(sku, stock);
+      Instant zeroAt = shares.zeroSince(sku);
       Optional<ShareBook.Claim> claim =
           shares.afterRead(
               sku,
-              shown,
-              read.readAt(),
-              baseline,
-              baselineAt,
-              stock.share(),
-              byCount,
-              limits.most(),
-              stock.levels().available(),
-              stock.channelPerSecond());
+              new ShareBook.Read(
+                  shown,
+                  read.readAt(),
+                  baseline,
+                  baselineAt,
+                  stock.share(),
+                  byCount,
+                  limits.most(),
+                  stock.levels().available(),
+                  stock.channelPerSecond(),
+                  zeroAt != null && ordersInBefore(zeroAt, now)));
       claim.ifPresent(
           c ->
               claims.put(
@@ -1089,6 +1144,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         soonest = wait;
       }
     }
+    releaseDrained(now);
     Optional<Instant> nextRead = shares.nextDue();
     if (nextRead.isPresent() && nextRead.get().isAfter(now)) {
       Duration untilRead = Duration.between(now, nextRead.get());
@@ -1706,6 +1762,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       // An import failed: pull from the same point again next time (imports are idempotent).
       return;
     }
+    lastWholePullStartedAt = pullStartedAt;
     // Orders placed just before the pull started may not be visible yet: keep an overlap.
     Instant mark = pullStartedAt.minus(settings.orderPullOverlap());
     pullSince = mark.isAfter(pullSince) ? mark : pullSince;

@@ -35,11 +35,12 @@ public final class ShareBook {
 
   /**
    * {@code enterHorizon}: a pool that would last less than this at the SKU's sales rate is split;
-   * one that would last twice as long again (or a SKU selling at under half {@code minPerSecond})
-   * is shared again. {@code minPerSecond}: slower SKUs are never split. {@code shareHorizon}: a
-   * share covers this long of the channel's own sales. {@code topUpLead}: a share that would last
-   * less than this is topped up. Reads come no closer than {@code minReadInterval} and no further
-   * apart than {@code maxReadInterval}.
+   * it is shared again once it would last twice as long at the fastest rate of the last {@link
+   * #RATE_MEMORY} (a sold-out SKU sells nothing, which says nothing about its buyers). {@code
+   * minPerSecond}: slower SKUs are never split. {@code shareHorizon}: a share covers this long of
+   * the channel's own sales. {@code topUpLead}: a share that would last less than this is topped
+   * up. Reads come no closer than {@code minReadInterval} and no further apart than {@code
+   * maxReadInterval}.
    */
   public record Settings(
       boolean enabled,
@@ -92,6 +93,28 @@ public final class ShareBook {
   /** What to ask the SKU for: see {@code SkuRequest.ClaimShare}. */
   public record Claim(long unplaced, long show, double perSecond) {}
 
+  /**
+   * A read of the marketplace: it showed {@code shown} units at {@code at}. {@code baseline} is
+   * what it showed at {@code baselineAt} by the last push or read, so the difference is what it
+   * sold since, imported or not; -1 when unknown. {@code share} is what the SKU sets aside for the
+   * channel now and {@code shownByCount} what the engine believed the marketplace shows (the last
+   * push less the sales imported since). {@code most} is what the rules let the channel show,
+   * {@code free} what the SKU has left outside all shares, and {@code placedPerSecond} how fast the
+   * SKU's orders from this channel are placed. {@code placedUpToZero}: every order the marketplace
+   * took before {@link #zeroSince} is placed.
+   */
+  public record Read(
+      long shown,
+      Instant at,
+      long baseline,
+      Instant baselineAt,
+      long share,
+      long shownByCount,
+      long most,
+      long free,
+      double placedPerSecond,
+      boolean placedUpToZero) {}
+
   /** What a channel reports of one SKU it holds a share of. */
   public record Status(
       String sku, boolean claimed, long shownAtRead, Instant readAt, double perSecond) {}
@@ -106,12 +129,19 @@ public final class ShareBook {
     LEFT
   }
 
+  /** How long a SKU's fastest sales rate counts towards sharing its pool again. */
+  public static final Duration RATE_MEMORY = Duration.ofMinutes(5);
+
   private static final class Track {
     boolean claimed;
     Instant nextReadAt;
     long shownAtRead = -1;
     Instant readAt;
+    // The first read that found nothing on show since the last push; null while units are shown.
+    Instant zeroAt;
     double perSecond;
+    double peakPerSecond;
+    Instant peakAt;
     int failures;
   }
 
@@ -144,21 +174,27 @@ public final class ShareBook {
       return track == null ? Change.NONE : leave(sku);
     }
     long lastUnits = outlook.most() + outlook.shared() - outlook.share();
-    double horizon = outlook.perSecond() * seconds(settings.enterHorizon());
+    double enter = seconds(settings.enterHorizon());
     if (track == null) {
       boolean fast = outlook.perSecond() >= settings.minPerSecond();
       // A share left from before (a restart, or one given up and still draining) does not bring
       // the channel back by itself: only a pool that runs out does.
-      if (fast && lastUnits <= horizon) {
+      if (fast && lastUnits <= outlook.perSecond() * enter) {
         Track entered = new Track();
         entered.nextReadAt = now;
+        entered.peakPerSecond = outlook.perSecond();
+        entered.peakAt = now;
         tracks.put(sku, entered);
         return Change.ENTERED;
       }
       return Change.NONE;
     }
-    boolean slow = outlook.perSecond() < settings.minPerSecond() / 2;
-    if (slow || lastUnits > 2 * horizon) {
+    if (outlook.perSecond() >= track.peakPerSecond
+        || Duration.between(track.peakAt, now).compareTo(RATE_MEMORY) > 0) {
+      track.peakPerSecond = outlook.perSecond();
+      track.peakAt = now;
+    }
+    if (lastUnits > 2 * track.peakPerSecond * enter) {
       return leave(sku);
     }
     return Change.NONE;
@@ -193,54 +229,56 @@ public final class ShareBook {
     return tracks.values().stream().map(t -> t.nextReadAt).min(Instant::compareTo);
   }
 
-  /**
-   * A read of the marketplace found {@code shown} units on show at {@code at}. {@code baseline} is
-   * what it showed at {@code baselineAt} by the last push or read, so the difference is what it
-   * sold since, imported or not; -1 when unknown. {@code share} is what the SKU sets aside for the
-   * channel now and {@code shownByCount} what the engine believed the marketplace shows (the last
-   * push less the sales imported since). {@code most} is what the rules let the channel show,
-   * {@code free} what the SKU has left outside all shares, and {@code placedPerSecond} how fast the
-   * SKU's own orders from this channel are placed. Returns the claim to make now, if any, and
-   * schedules the next read.
-   */
-  public Optional<Claim> afterRead(
-      String sku,
-      long shown,
-      Instant at,
-      long baseline,
-      Instant baselineAt,
-      long share,
-      long shownByCount,
-      long most,
-      long free,
-      double placedPerSecond) {
+  /** Returns the claim to make now after a read, if any, and schedules the next read. */
+  public Optional<Claim> afterRead(String sku, Read read) {
     Track track = tracks.get(sku);
     if (track == null) {
       return Optional.empty();
     }
     track.failures = 0;
-    measure(track, shown, at, baseline, baselineAt);
-    track.shownAtRead = shown;
-    track.readAt = at;
-    double perSecond = Math.max(track.perSecond, placedPerSecond);
+    measure(track, read.shown(), read.at(), read.baseline(), read.baselineAt());
+    track.shownAtRead = read.shown();
+    track.readAt = read.at();
+    if (read.shown() > 0) {
+      track.zeroAt = null;
+    } else if (track.zeroAt == null) {
+      track.zeroAt = read.at();
+    }
+    double perSecond = Math.max(track.perSecond, read.placedPerSecond());
     long lead = (long) Math.ceil(perSecond * seconds(settings.topUpLead()));
-    if (track.claimed && shown > lead) {
-      track.nextReadAt = at.plus(untilLow(shown, lead, perSecond));
+    // More on show than the share covers: stock was lost, or a sale landed between a read and
+    // its push and was put back on show. The claim that follows cuts it back to the share.
+    boolean beyondShare = track.claimed && read.shown() > read.share();
+    // Nothing on show, and every order from before is placed: whatever the share still sets
+    // aside was never sold, and goes back on show (a unit sold in the second of a push cannot be
+    // told from one sold just before it, so a share may set aside a few too many at first).
+    boolean settled = track.claimed && read.shown() == 0 && read.placedUpToZero();
+    if (track.claimed && !beyondShare && !settled && read.shown() > lead) {
+      track.nextReadAt = read.at().plus(untilLow(read.shown(), lead, perSecond));
       return Optional.empty();
     }
-    if (track.claimed && free <= 0) {
+    if (track.claimed && !beyondShare && !settled && read.free() <= 0) {
       // Nothing left to top up from: the share runs down on the marketplace by itself.
-      track.nextReadAt = at.plus(settings.maxReadInterval());
+      track.nextReadAt = read.at().plus(settings.maxReadInterval());
       return Optional.empty();
     }
     // Units sold since the last push or read that no hold counts yet: those within the share
     // when there is one, else those the engine's own count has not seen.
-    long unplaced = track.claimed ? share - shown : shownByCount - shown;
+    long unplaced =
+        settled
+            ? 0
+            : track.claimed ? read.share() - read.shown() : read.shownByCount() - read.shown();
     long want = Math.max(1, (long) Math.ceil(perSecond * seconds(settings.shareHorizon())));
     // The next read is set once the claim is pushed (see pushed); until then it is not due.
-    track.nextReadAt = at.plus(settings.maxReadInterval());
+    track.nextReadAt = read.at().plus(settings.maxReadInterval());
     return Optional.of(
-        new Claim(Math.max(0, unplaced), Math.max(0, Math.min(want, most)), perSecond));
+        new Claim(Math.max(0, unplaced), Math.max(0, Math.min(want, read.most())), perSecond));
+  }
+
+  /** When the marketplace was first found showing nothing since the last push; null otherwise. */
+  public Instant zeroSince(String sku) {
+    Track track = tracks.get(sku);
+    return track == null ? null : track.zeroAt;
   }
 
   /** A claim was granted and {@code quantity} is on show from {@code at} (pushed, or already). */
@@ -250,8 +288,27 @@ public final class ShareBook {
       return;
     }
     track.claimed = true;
+    if (quantity > 0) {
+      track.zeroAt = null;
+    }
     long lead = (long) Math.ceil(track.perSecond * seconds(settings.topUpLead()));
     track.nextReadAt = at.plus(untilLow(quantity, lead, track.perSecond));
+  }
+
+  /**
+   * The engine's own count suggests the marketplace shows more than the share covers: read soon,
+   * but not sooner than the shortest read interval after the last read.
+   */
+  public void readSoon(String sku, Instant now) {
+    Track track = tracks.get(sku);
+    if (track == null) {
+      return;
+    }
+    Instant soonest = track.readAt == null ? now : track.readAt.plus(settings.minReadInterval());
+    Instant at = soonest.isAfter(now) ? soonest : now;
+    if (at.isBefore(track.nextReadAt)) {
+      track.nextReadAt = at;
+    }
   }
 
   /**

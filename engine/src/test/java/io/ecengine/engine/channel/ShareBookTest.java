@@ -28,6 +28,21 @@ class ShareBookTest {
                 Duration.ofSeconds(5)));
   }
 
+  /** A read without the settled flag. */
+  private static ShareBook.Read read(
+      long shown,
+      Instant at,
+      long baseline,
+      Instant baselineAt,
+      long share,
+      long shownByCount,
+      long most,
+      long free,
+      double placedPerSecond) {
+    return new ShareBook.Read(
+        shown, at, baseline, baselineAt, share, shownByCount, most, free, placedPerSecond, false);
+  }
+
   private static ShareBook.Outlook outlook(long most, long shared, long share, double perSecond) {
     return new ShareBook.Outlook(most, shared, share, perSecond, true);
   }
@@ -70,13 +85,25 @@ class ShareBookTest {
   }
 
   @Test
-  void thePoolIsSharedAgainWhenItWouldLastTwiceTheHorizonOrTheRushIsOver() {
+  void thePoolIsSharedAgainWhenItWouldLastTwiceTheHorizon() {
     book.consider("HOT", outlook(1_000, 0, 0, 50), T0);
     assertThat(book.consider("HOT", outlook(2_900, 0, 0, 50), T0)).isEqualTo(ShareBook.Change.NONE);
     assertThat(book.consider("HOT", outlook(3_100, 0, 0, 50), T0)).isEqualTo(ShareBook.Change.LEFT);
+  }
 
+  @Test
+  void aSoldOutSkuStaysSplitThoughItSellsNothingUntilItsRushIsLongPast() {
     book.consider("HOT", outlook(1_000, 0, 0, 50), T0);
-    assertThat(book.consider("HOT", outlook(5, 0, 0, 0.2), T0)).isEqualTo(ShareBook.Change.LEFT);
+
+    // Nothing sells because nothing is left to sell; its buyers are still there.
+    assertThat(book.consider("HOT", outlook(20, 20, 0, 0), T0.plusSeconds(60)))
+        .isEqualTo(ShareBook.Change.NONE);
+    assertThat(book.consider("HOT", outlook(20, 20, 0, 0), T0.plus(ShareBook.RATE_MEMORY)))
+        .isEqualTo(ShareBook.Change.NONE);
+    assertThat(
+            book.consider(
+                "HOT", outlook(20, 20, 0, 0), T0.plus(ShareBook.RATE_MEMORY).plusSeconds(1)))
+        .isEqualTo(ShareBook.Change.LEFT);
   }
 
   @Test
@@ -91,7 +118,7 @@ class ShareBookTest {
 
     // Pushed 1,000 ten seconds ago; shows 600 now; the engine has seen 300 of those sales.
     Optional<ShareBook.Claim> claim =
-        book.afterRead("HOT", 600, T0, 1_000, T0.minusSeconds(10), 0, 700, 1_000, 1_000, 30);
+        book.afterRead("HOT", read(600, T0, 1_000, T0.minusSeconds(10), 0, 700, 1_000, 1_000, 30));
 
     assertThat(claim).isPresent();
     assertThat(claim.get().unplaced()).isEqualTo(100);
@@ -104,14 +131,14 @@ class ShareBookTest {
   void aShareIsNeverMoreThanTheRulesAllowNorLessThanOneUnit() {
     book.consider("HOT", outlook(1_000, 0, 0, 40), T0);
     assertThat(
-            book.afterRead("HOT", 50, T0, 1_000, T0.minusSeconds(10), 0, 60, 25, 1_000, 0)
+            book.afterRead("HOT", read(50, T0, 1_000, T0.minusSeconds(10), 0, 60, 25, 1_000, 0))
                 .orElseThrow()
                 .show())
         .isEqualTo(25);
 
     book.consider("QUIET", outlook(10, 0, 0, 1), T0);
     assertThat(
-            book.afterRead("QUIET", 10, T0, 10, T0.minusSeconds(10), 0, 10, 10, 10, 0)
+            book.afterRead("QUIET", read(10, T0, 10, T0.minusSeconds(10), 0, 10, 10, 10, 0))
                 .orElseThrow()
                 .show())
         .isEqualTo(1);
@@ -121,13 +148,13 @@ class ShareBookTest {
   void aShareWithEnoughLeftIsReadAgainBeforeItRunsLow() {
     book.consider("HOT", outlook(1_000, 0, 0, 40), T0);
     // 400 sold in the 10 s before: 40 a second.
-    book.afterRead("HOT", 1_000, T0, 1_400, T0.minusSeconds(10), 0, 1_000, 1_000, 1_000, 0);
+    book.afterRead("HOT", read(1_000, T0, 1_400, T0.minusSeconds(10), 0, 1_000, 1_000, 1_000, 0));
     book.pushed("HOT", 400, T0);
     assertThat(book.claimed("HOT")).isTrue();
 
     // Sold 100 in 2.5 s: 40 a second; 300 left is well above 3 s of sales (120).
     Instant read = T0.plusMillis(2_500);
-    assertThat(book.afterRead("HOT", 300, read, 400, T0, 400, 310, 1_000, 500, 0)).isEmpty();
+    assertThat(book.afterRead("HOT", read(300, read, 400, T0, 400, 310, 1_000, 500, 0))).isEmpty();
     // (300 - 120) / 40 / 2 = 2.25 s to the next read.
     assertThat(book.nextDue()).contains(read.plusMillis(2_250));
   }
@@ -135,12 +162,12 @@ class ShareBookTest {
   @Test
   void aShareRunningLowIsToppedUpWithItsUnplacedSalesKept() {
     book.consider("HOT", outlook(1_000, 0, 0, 40), T0);
-    book.afterRead("HOT", 1_000, T0, 1_000, T0.minusSeconds(10), 0, 1_000, 1_000, 1_000, 0);
+    book.afterRead("HOT", read(1_000, T0, 1_000, T0.minusSeconds(10), 0, 1_000, 1_000, 1_000, 0));
     book.pushed("HOT", 400, T0);
 
     // 9 s later it shows 40: 360 sold, and the SKU still sets aside 90 for this channel.
     Optional<ShareBook.Claim> topUp =
-        book.afterRead("HOT", 40, T0.plusSeconds(9), 400, T0, 90, 50, 1_000, 500, 0);
+        book.afterRead("HOT", read(40, T0.plusSeconds(9), 400, T0, 90, 50, 1_000, 500, 0));
 
     assertThat(topUp).isPresent();
     assertThat(topUp.get().unplaced()).isEqualTo(50);
@@ -150,10 +177,10 @@ class ShareBookTest {
   @Test
   void nothingIsClaimedWhenNothingIsLeftToTopUpFrom() {
     book.consider("HOT", outlook(100, 0, 0, 40), T0);
-    book.afterRead("HOT", 100, T0, 100, T0.minusSeconds(10), 0, 100, 100, 100, 0);
+    book.afterRead("HOT", read(100, T0, 100, T0.minusSeconds(10), 0, 100, 100, 100, 0));
     book.pushed("HOT", 40, T0);
 
-    assertThat(book.afterRead("HOT", 5, T0.plusSeconds(1), 40, T0, 10, 8, 0, 0, 0)).isEmpty();
+    assertThat(book.afterRead("HOT", read(5, T0.plusSeconds(1), 40, T0, 10, 8, 0, 0, 0))).isEmpty();
     assertThat(book.nextDue()).contains(T0.plusSeconds(6));
   }
 
@@ -188,5 +215,49 @@ class ShareBookTest {
     ShareBook off = new ShareBook(ShareBook.Settings.off());
 
     assertThat(off.consider("HOT", outlook(1, 0, 0, 500), T0)).isEqualTo(ShareBook.Change.NONE);
+  }
+
+  @Test
+  void moreOnShowThanTheShareCoversIsClaimedDownAtOnce() {
+    book.consider("HOT", outlook(1_000, 0, 0, 40), T0);
+    book.afterRead("HOT", read(1_000, T0, 1_400, T0.minusSeconds(10), 0, 1_000, 1_000, 1_000, 0));
+    book.pushed("HOT", 400, T0);
+
+    // Plenty on show, but the share covers only 300 of the 380 shown.
+    Optional<ShareBook.Claim> cut =
+        book.afterRead("HOT", read(380, T0.plusMillis(500), 400, T0, 300, 380, 1_000, 0, 0));
+
+    assertThat(cut).isPresent();
+    assertThat(cut.get().unplaced()).isZero();
+  }
+
+  @Test
+  void unitsLeftInAShareOnceItsOrdersAreInGoBackOnShow() {
+    book.consider("HOT", outlook(100, 0, 0, 40), T0);
+    book.afterRead("HOT", read(100, T0, 100, T0.minusSeconds(10), 0, 100, 100, 100, 0));
+    book.pushed("HOT", 40, T0);
+    // Sold out on the marketplace; the share still sets aside 6 (counted as not yet placed).
+    assertThat(book.afterRead("HOT", read(0, T0.plusSeconds(2), 40, T0, 6, 3, 6, 0, 0))).isEmpty();
+    assertThat(book.zeroSince("HOT")).isEqualTo(T0.plusSeconds(2));
+
+    Optional<ShareBook.Claim> settled =
+        book.afterRead(
+            "HOT",
+            new ShareBook.Read(0, T0.plusSeconds(7), 0, T0.plusSeconds(2), 6, 0, 6, 0, 0, true));
+
+    assertThat(settled).isPresent();
+    assertThat(settled.get().unplaced()).isZero();
+    assertThat(settled.get().show()).isPositive();
+  }
+
+  @Test
+  void readSoonComesNoSoonerThanTheShortestIntervalAfterTheLastRead() {
+    book.consider("HOT", outlook(100, 0, 0, 40), T0);
+    book.afterRead("HOT", read(100, T0, 100, T0.minusSeconds(10), 0, 100, 100, 100, 0));
+    book.pushed("HOT", 100, T0);
+
+    book.readSoon("HOT", T0.plusMillis(100));
+
+    assertThat(book.nextDue()).contains(T0.plusMillis(500));
   }
 }
