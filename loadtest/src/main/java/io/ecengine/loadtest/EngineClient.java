@@ -115,6 +115,28 @@ public final class EngineClient {
         .thenApply(response -> new Response(response.statusCode(), response.body()));
   }
 
+  /**
+   * An idempotent write sent again while the engine answers 503, a second apart (its Retry-After),
+   * as a client honouring it would, for up to {@code patience}; then the last answer.
+   */
+  public static CompletableFuture<Response> patiently(
+      java.util.function.Supplier<CompletableFuture<Response>> write, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    return write
+        .get()
+        .thenCompose(
+            response -> {
+              if (response.status() != 503 || System.nanoTime() > deadline) {
+                return CompletableFuture.completedFuture(response);
+              }
+              Duration left = Duration.ofNanos(deadline - System.nanoTime());
+              return CompletableFuture.supplyAsync(
+                      () -> null,
+                      CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+                  .thenCompose(ignored -> patiently(write, left));
+            });
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(Duration.ofSeconds(30))

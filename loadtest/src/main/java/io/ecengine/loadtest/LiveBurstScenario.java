@@ -292,21 +292,27 @@ public final class LiveBurstScenario {
         stock.put(sku, hot ? settings.hotStock() : settings.coldStock());
       }
       log.info("Defining {} SKUs", skus.size());
+      // Both writes are idempotent by their ids, so a 503 while the new node warms up is retried.
+      Duration patience = Duration.ofMinutes(1);
       forEachConcurrently(
           skus,
           sku ->
-              api.putAsync("/v1/skus/" + sku, Map.of("name", sku))
+              EngineClient.patiently(
+                      () -> api.putAsync("/v1/skus/" + sku, Map.of("name", sku)), patience)
                   .thenCompose(
                       r ->
-                          api.postAsync(
-                              "/v1/skus/" + sku + "/adjustments",
-                              Map.of(
-                                  "adjustmentId",
-                                  "initial-" + sku,
-                                  "delta",
-                                  stock.get(sku),
-                                  "reason",
-                                  "receipt")))
+                          EngineClient.patiently(
+                              () ->
+                                  api.postAsync(
+                                      "/v1/skus/" + sku + "/adjustments",
+                                      Map.of(
+                                          "adjustmentId",
+                                          "initial-" + sku,
+                                          "delta",
+                                          stock.get(sku),
+                                          "reason",
+                                          "receipt")),
+                              patience))
                   .thenApply(EngineClient.Response::requireSuccess));
     }
 

@@ -32,7 +32,7 @@ class LiveBurstScenarioTest {
             List.of(
                 new LiveBurstScenario.Step("baseline 10/s", 10, Duration.ofSeconds(4), 0.8),
                 new LiveBurstScenario.Step("10x 100/s", 100, Duration.ofSeconds(8), 0.8),
-                new LiveBurstScenario.Step("after 10/s", 10, Duration.ofSeconds(3), 0.8)),
+                new LiveBurstScenario.Step("after 10/s", 10, Duration.ofSeconds(10), 0.8)),
             0.7,
             Duration.ofMinutes(5),
             Duration.ofSeconds(1),

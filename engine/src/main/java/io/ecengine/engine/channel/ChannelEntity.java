@@ -193,9 +193,18 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           config.getDuration("order-reconcile-interval"),
           config.getDuration("order-pull-overlap"),
           config.getDuration("marketplace-clock-margin"),
-          config.hasPath("shares")
-              ? ShareBook.Settings.fromConfig(config.getConfig("shares"))
-              : ShareBook.Settings.off());
+          config.hasPath("shares") ? shares(config.getConfig("shares")) : ShareBook.Settings.off());
+    }
+
+    private static ShareBook.Settings shares(com.typesafe.config.Config config) {
+      return new ShareBook.Settings(
+          config.getBoolean("enabled"),
+          config.getDuration("enter-horizon"),
+          config.getDouble("min-rate"),
+          config.getDuration("share-horizon"),
+          config.getDuration("top-up-lead"),
+          config.getDuration("min-read-interval"),
+          config.getDuration("max-read-interval"));
     }
   }
 
@@ -222,8 +231,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private record ShareStockRead(Map<String, Long> shown, Instant readAt, Map<String, Stock> stock)
       implements Command {}
 
-  /** The SKUs' answers to the claims of one share read: the units each may show, or absent. */
-  private record ShareClaimed(Map<String, Long> show, Map<String, Long> shownAtRead)
+  /**
+   * The SKUs' answers to the claims of one share read: the units each may show (absent when not
+   * answered), what each showed at the read, and how fast each sells.
+   */
+  private record ShareClaimed(
+      Map<String, Long> show, Map<String, Long> shownAtRead, Map<String, Double> perSecond)
       implements Command {}
 
   /** Shipments to report, with the marketplace's lines of their orders. */
@@ -280,7 +293,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       List<String> components,
       long share,
       double perSecond,
-      double channelPerSecond) {
+      double channelPerSecond,
+      Map<String, Long> shares,
+      Map<String, Double> perSecondByChannel) {
 
     Stock(
         Levels levels,
@@ -288,7 +303,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         Instant listedAfter,
         long listedSince,
         List<String> components) {
-      this(levels, heldByChannel, listedAfter, listedSince, components, 0, 0, 0);
+      this(
+          levels, heldByChannel, listedAfter, listedSince, components, 0, 0, 0, Map.of(), Map.of());
     }
   }
 
@@ -304,6 +320,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   // Limitation: a webhook later than this after a share was given up finds its units back in the
   // pool; the marketplaces retry for hours, but deliver within seconds when they are well.
   private static final Duration WEBHOOK_GRACE = Duration.ofSeconds(10);
+  // How many seconds of a channel's sales a claim of another leaves for it while it has not
+  // claimed yet: about how long its own read and claim take on a busy node.
+  private static final Duration UNCLAIMED_ALLOWANCE = Duration.ofSeconds(3);
+  // A share read due within this long keeps other stock pushes waiting for it.
+  private static final Duration SHARE_PRIORITY = Duration.ofSeconds(1);
   private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
   private final ActorContext<Command> context;
@@ -325,6 +346,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   // SKUs whose share the channel gave up while its marketplace's sales may still be coming in,
   // with when; see releaseDrained.
   private final Map<String, Instant> draining = new HashMap<>();
+  // The SKUs of the share read in flight, asked at the same time as the marketplace.
+  private CompletableFuture<Map<String, Stock>> shareViews =
+      CompletableFuture.completedFuture(Map.of());
+  private Instant shareReadSentAt;
+  // How long stock calls take to be answered, smoothed: half of it is roughly when a push lands.
+  private double stockCallSeconds;
+  private Instant stockCallSentAt;
   private final Map<String, Long> lastSent = new HashMap<>();
   // Per SKU, when the marketplace confirmed the quantity in lastSent (see shownNow).
   private final Map<String, Instant> sentAt = new HashMap<>();
@@ -687,10 +715,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     long shown = shownNow(sku, stock);
     // A marketplace whose reads keep failing gets what the rules say, as if the pool were shared:
     // holding its quantity would leave it showing stale stock.
-    if (shares.inShare(sku) && shown >= 0 && shares.failures(sku) < MAX_SHARE_READ_FAILURES) {
+    if (shares.claimed(sku) && shown >= 0 && shares.failures(sku) < MAX_SHARE_READ_FAILURES) {
       // The marketplace counts its share down by itself, and another marketplace's sale takes
       // nothing from it: there is nothing to push. Changing what it shows is for a claim, which
-      // reads first (see considerShare), never for a push that could cross its sales.
+      // reads first (see considerShare), never for a push that could cross its sales. Until its
+      // first claim, the channel follows the pool as it shrinks under the others' claims.
       return shown;
     }
     String channelId = key.channelId();
@@ -742,9 +771,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                         listedAfter,
                         view.listedSince(),
                         List.of(),
-                        view.share(),
+                        view.shareOf(key.channelId()),
                         view.perSecond(),
-                        view.channelPerSecond()));
+                        view.perSecondByChannel().getOrDefault(key.channelId(), 0.0),
+                        view.shares(),
+                        view.perSecondByChannel()));
               }
               List<String> components =
                   levels.components().stream().map(c -> c.sku()).distinct().toList();
@@ -816,6 +847,16 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
             stock.perSecond(),
             settings.pushOnChange() && limits.eligible() && stock.components().isEmpty());
     ShareBook.Change change = shares.consider(sku, outlook, now);
+    if (change != ShareBook.Change.NONE) {
+      context
+          .getLog()
+          .info(
+              "Channel {} of tenant {}: {} {} the shares of its last units",
+              key.channelId(),
+              key.tenantId(),
+              change == ShareBook.Change.ENTERED ? "splits" : "no longer splits",
+              sku);
+    }
     if (change == ShareBook.Change.ENTERED) {
       draining.remove(sku);
     } else if (change == ShareBook.Change.LEFT && stock.share() > 0) {
@@ -874,6 +915,26 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         && lastWholePullStartedAt.isAfter(at.plus(settings.marketplaceClockMargin()));
   }
 
+  /**
+   * Units kept from this channel's claim for the channels that sell the SKU but hold no share yet:
+   * they are about to read and claim too, and may have sold units the engine has not placed yet
+   * (the faster they sell, the more). Dedicated quotas are kept back by the rules already.
+   */
+  private long keptForUnclaimed(String sku, Stock stock) {
+    long kept = 0;
+    for (Map.Entry<String, Double> rate : stock.perSecondByChannel().entrySet()) {
+      String other = rate.getKey();
+      if (other.equals(key.channelId()) || stock.shares().containsKey(other)) {
+        continue;
+      }
+      AllocationRule rule = Sellable.ruleFor(other, setup.rulesOf(sku), setup.tenantDefaults());
+      if (!(rule instanceof AllocationRule.DedicatedQuota)) {
+        kept += (long) Math.ceil(rate.getValue() * UNCLAIMED_ALLOWANCE.toMillis() / 1000.0);
+      }
+    }
+    return kept;
+  }
+
   private CompletionStage<SkuOutcome> claim(String sku, SkuRequest.ClaimShare claim) {
     return sharding
         .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
@@ -927,7 +988,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     throttles.tryTake(CallKind.STOCK_READ, now);
     stockBusy = true;
     stockCallInFlight = true;
+    shareReadSentAt = now;
     calls++;
+    // The SKUs are read while the marketplace is: a claim then waits for one answer, not two.
+    // Sales placed in between count as not yet placed, which sets aside a few units too many for
+    // a while rather than too few.
+    shareViews = readStock(request.skus()).toCompletableFuture();
     client
         .send(request)
         .whenComplete(
@@ -986,12 +1052,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       trySend();
       return this;
     }
-    readStock(answeredSkus.keySet())
-        .whenComplete(
-            (stock, error) ->
-                context
-                    .getSelf()
-                    .tell(new ShareStockRead(answeredSkus, now, error == null ? stock : Map.of())));
+    shareViews.whenComplete(
+        (stock, error) ->
+            context
+                .getSelf()
+                .tell(new ShareStockRead(answeredSkus, now, error == null ? stock : Map.of())));
     return this;
   }
 
@@ -1033,12 +1098,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                   stock.levels().available(),
                   stock.channelPerSecond(),
                   zeroAt != null && ordersInBefore(zeroAt, now)));
+      long keepBack = limits.keepBack() + keptForUnclaimed(sku, stock);
       claim.ifPresent(
           c ->
               claims.put(
                   sku,
                   new SkuRequest.ClaimShare(
-                      key.channelId(), c.unplaced(), c.show(), limits.keepBack(), c.perSecond())));
+                      key.channelId(), c.unplaced(), c.show(), keepBack, c.perSecond())));
     }
     if (claims.isEmpty()) {
       stockBusy = false;
@@ -1046,7 +1112,22 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       return this;
     }
     Map<String, CompletableFuture<SkuOutcome>> asks = new LinkedHashMap<>();
-    claims.forEach((sku, claim) -> asks.put(sku, claim(sku, claim).toCompletableFuture()));
+    claims.forEach(
+        (sku, claim) -> {
+          context
+              .getLog()
+              .debug(
+                  "Channel {} claims a share of {}: shown {}, unplaced {}, to show {}, kept back"
+                      + " {}, {} a second",
+                  key.channelId(),
+                  sku,
+                  read.shown().get(sku),
+                  claim.unplaced(),
+                  claim.show(),
+                  claim.keepBack(),
+                  claim.perSecond());
+          asks.put(sku, claim(sku, claim).toCompletableFuture());
+        });
     CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new))
         .handle(
             (ignored, error) -> {
@@ -1060,7 +1141,12 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                   });
               return show;
             })
-        .thenAccept(show -> context.getSelf().tell(new ShareClaimed(show, shownAtRead)));
+        .thenAccept(
+            show -> {
+              Map<String, Double> rates = new HashMap<>();
+              claims.forEach((sku, c) -> rates.put(sku, c.perSecond()));
+              context.getSelf().tell(new ShareClaimed(show, shownAtRead, rates));
+            });
     return this;
   }
 
@@ -1077,12 +1163,19 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         shares.failed(sku, now);
         continue;
       }
-      if (show == entry.getValue()) {
-        shares.pushed(sku, show, now);
+      // It cannot sell more before the push lands than it showed at the read.
+      long sellsMeanwhile =
+          Math.min(entry.getValue(), soldBeforePushLands(claimed.perSecond().get(sku), now));
+      long push = Math.max(0, show - sellsMeanwhile);
+      context
+          .getLog()
+          .debug("Channel {} got {} of {} to show, pushes {}", key.channelId(), show, sku, push);
+      if (push == entry.getValue()) {
+        shares.pushed(sku, push, now);
         continue;
       }
-      flying.put(sku, new PushQueue.Pending(sku, show, entry.getValue(), now));
-      pushes.add(new StockPush(sku, ids, show));
+      flying.put(sku, new PushQueue.Pending(sku, push, entry.getValue(), now));
+      pushes.add(new StockPush(sku, ids, push));
     }
     if (pushes.isEmpty()) {
       stockBusy = false;
@@ -1101,6 +1194,21 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     }
     sendNext();
     return this;
+  }
+
+  /**
+   * About how many units the marketplace sells between the read a claim was decided on and the
+   * moment the push lands there: the push overwrites its count, so those units would be on show a
+   * second time. They are left off the push (the share keeps them set aside, as sold and not yet
+   * placed), so a fast-selling marketplace is not handed a sold unit back with every top-up.
+   */
+  private long soldBeforePushLands(Double perSecond, Instant now) {
+    if (perSecond == null || perSecond <= 0 || shareReadSentAt == null) {
+      return 0;
+    }
+    double seconds = Duration.between(shareReadSentAt, now).toNanos() / 1e9 + stockCallSeconds / 2;
+    // Rounded down: a marketplace selling a unit every few seconds loses no unit of a small share.
+    return (long) Math.floor(perSecond * seconds);
   }
 
   // Sending -------------------------------------------------------------------------------------
@@ -1173,6 +1281,11 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       if (shareWait.isZero()) {
         startShareRead(dueReads, now);
         return Duration.ZERO;
+      }
+      if (shareWait.compareTo(SHARE_PRIORITY) <= 0) {
+        // The last units first: a push of another SKU now would take the token the read needs,
+        // and the read would wait behind it while the marketplace sells on.
+        return shareWait;
       }
     }
     if (queue.size() == 0) {
@@ -1368,6 +1481,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     }
     MarketplaceRequest request = outbox.poll();
     stockCallInFlight = true;
+    stockCallSentAt = now;
     calls++;
     client
         .send(request)
@@ -1378,6 +1492,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private Behavior<Command> onAnswered(Answered answered) {
     stockCallInFlight = false;
     Instant now = Instant.now();
+    if (stockCallSentAt != null) {
+      double took = Duration.between(stockCallSentAt, now).toNanos() / 1e9;
+      stockCallSeconds = stockCallSeconds == 0 ? took : 0.8 * stockCallSeconds + 0.2 * took;
+    }
     MarketplaceRequest request = answered.request();
     PushResult result;
     if (answered.error() != null) {

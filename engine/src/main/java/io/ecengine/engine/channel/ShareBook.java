@@ -68,17 +68,6 @@ public final class ShareBook {
           Duration.ofMillis(500),
           Duration.ofSeconds(5));
     }
-
-    public static Settings fromConfig(com.typesafe.config.Config config) {
-      return new Settings(
-          config.getBoolean("enabled"),
-          config.getDuration("enter-horizon"),
-          config.getDouble("min-rate"),
-          config.getDuration("share-horizon"),
-          config.getDuration("top-up-lead"),
-          config.getDuration("min-read-interval"),
-          config.getDuration("max-read-interval"));
-    }
   }
 
   /**
@@ -128,6 +117,9 @@ public final class ShareBook {
     /** The pool is shared again: give the share up, keeping what is sold and not yet placed. */
     LEFT
   }
+
+  // How much faster than seen a marketplace that sold all its share is taken to sell.
+  private static final double SOLD_OUT_BOOST = 1.5;
 
   /** How long a SKU's fastest sales rate counts towards sharing its pool again. */
   public static final Duration RATE_MEMORY = Duration.ofMinutes(5);
@@ -252,8 +244,16 @@ public final class ShareBook {
     // Nothing on show, and every order from before is placed: whatever the share still sets
     // aside was never sold, and goes back on show (a unit sold in the second of a push cannot be
     // told from one sold just before it, so a share may set aside a few too many at first).
-    boolean settled = track.claimed && read.shown() == 0 && read.placedUpToZero();
-    if (track.claimed && !beyondShare && !settled && read.shown() > lead) {
+    boolean settled =
+        track.claimed
+            && read.shown() == 0
+            && read.placedUpToZero()
+            && (read.share() > 0 || read.free() > 0);
+    long want = Math.max(1, (long) Math.ceil(perSecond * seconds(settings.shareHorizon())));
+    // Others are out of units while this marketplace holds far more than it sells in a share's
+    // time: it gives back what it will not sell soon, so that the last units go where buyers are.
+    boolean hoarding = track.claimed && read.free() <= 0 && read.shown() > 2 * want;
+    if (track.claimed && !beyondShare && !settled && !hoarding && read.shown() > lead) {
       track.nextReadAt = read.at().plus(untilLow(read.shown(), lead, perSecond));
       return Optional.empty();
     }
@@ -268,7 +268,11 @@ public final class ShareBook {
         settled
             ? 0
             : track.claimed ? read.share() - read.shown() : read.shownByCount() - read.shown();
-    long want = Math.max(1, (long) Math.ceil(perSecond * seconds(settings.shareHorizon())));
+    if (!track.claimed) {
+      // A first claim takes only what lasts until the first top-up: the other channels are
+      // reading and claiming at the same moment, and their sold but unplaced units must fit too.
+      want = Math.max(1, (long) Math.ceil(perSecond * seconds(settings.topUpLead())));
+    }
     // The next read is set once the claim is pushed (see pushed); until then it is not due.
     track.nextReadAt = read.at().plus(settings.maxReadInterval());
     return Optional.of(
@@ -363,6 +367,13 @@ public final class ShareBook {
       return;
     }
     double observed = Math.max(0, baseline - shown) / elapsed;
+    if (shown == 0 && baseline > 0) {
+      // It sold all it had, so its buyers wanted at least this many, maybe more: the rate does
+      // not fall, and rises past what was seen, or a share sized by what a too-small share sold
+      // would stay too small.
+      track.perSecond = Math.max(track.perSecond, observed * SOLD_OUT_BOOST);
+      return;
+    }
     double weight = Math.min(1.0, elapsed / 5.0);
     track.perSecond = track.perSecond * (1 - weight) + observed * weight;
   }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 final class SalesRate {
 
   /** How far back a rate looks. Short, so that it follows a live stream's bursts. */
-  static final Duration WINDOW = Duration.ofSeconds(10);
+  static final Duration WINDOW = Duration.ofSeconds(5);
 
   // Epoch second -> units placed in it, per channel id ("" for holds without one).
   private final TreeMap<Long, Map<String, Long>> buckets = new TreeMap<>();
@@ -44,6 +44,24 @@ final class SalesRate {
   /** Units per second placed for one channel over the window before {@code now}. */
   double perSecond(Instant now, String channelId) {
     return units(now, channelId == null ? "" : channelId) / (double) WINDOW.toSeconds();
+  }
+
+  /** Units per second placed over the window before {@code now}, per channel id that sold. */
+  Map<String, Double> perSecondByChannel(Instant now) {
+    Map<String, Long> units = new HashMap<>();
+    long to = now.getEpochSecond();
+    for (Map<String, Long> bucket :
+        buckets.subMap(to - WINDOW.toSeconds(), false, to, true).values()) {
+      bucket.forEach((channel, n) -> units.merge(channel, n, Long::sum));
+    }
+    Map<String, Double> rates = new HashMap<>();
+    units.forEach(
+        (channel, n) -> {
+          if (!channel.isEmpty()) {
+            rates.put(channel, n / (double) WINDOW.toSeconds());
+          }
+        });
+    return rates;
   }
 
   private long units(Instant now, String channelOrAll) {

@@ -110,25 +110,32 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   /**
    * The levels and the units held on stock per channel id, read at one moment, and {@code
    * listedSince}: the units of open holds the asking channel's listing sold itself after the time
-   * it asked about (see {@link SkuRequest.Reserve}), 0 when it asked about none. {@code share} is
-   * what is set aside for the asking channel (see {@link SkuRequest.ClaimShare}); {@code perSecond}
-   * and {@code channelPerSecond} are how fast the SKU sold over the last seconds, in all and on the
-   * asking channel. {@code levels} is null when the SKU is not defined.
+   * it asked about (see {@link SkuRequest.Reserve}), 0 when it asked about none. {@code shares} is
+   * what is set aside per channel (see {@link SkuRequest.ClaimShare}); {@code perSecond} and {@code
+   * perSecondByChannel} are how fast the SKU sold over the last seconds, in all and per channel
+   * that sold. {@code levels} is null when the SKU is not defined.
    */
   public record StockView(
       Levels levels,
       Map<String, Long> heldByChannel,
       long listedSince,
-      long share,
+      Map<String, Long> shares,
       double perSecond,
-      double channelPerSecond)
+      Map<String, Double> perSecondByChannel)
       implements CborSerializable {
     public StockView {
       heldByChannel = Map.copyOf(heldByChannel);
+      shares = shares == null ? Map.of() : Map.copyOf(shares);
+      perSecondByChannel = perSecondByChannel == null ? Map.of() : Map.copyOf(perSecondByChannel);
     }
 
     public StockView(Levels levels, Map<String, Long> heldByChannel, long listedSince) {
-      this(levels, heldByChannel, listedSince, 0, 0, 0);
+      this(levels, heldByChannel, listedSince, Map.of(), 0, Map.of());
+    }
+
+    /** What is set aside for one channel; 0 when it has no share. */
+    public long shareOf(String channelId) {
+      return shares.getOrDefault(channelId, 0L);
     }
 
     public StockView(Levels levels, Map<String, Long> heldByChannel) {
@@ -306,9 +313,9 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
                 get.channelId() == null || get.listedAfter() == null
                     ? 0
                     : ledger.listedSince(get.channelId(), get.listedAfter()),
-                ledger.shareOf(get.channelId()),
+                ledger.shares(),
                 ledger.salesPerSecond(now),
-                get.channelId() == null ? 0 : ledger.salesPerSecond(now, get.channelId())));
+                ledger.salesPerSecondByChannel(now)));
     return Effect().none();
   }
 

@@ -194,6 +194,11 @@ public final class SkuLedger {
     return sales.perSecond(now, channelId);
   }
 
+  /** Units per second placed over the last few seconds, per channel that sold any. */
+  public Map<String, Double> salesPerSecondByChannel(Instant now) {
+    return sales.perSecondByChannel(now);
+  }
+
   public long onHand() {
     return onHand;
   }

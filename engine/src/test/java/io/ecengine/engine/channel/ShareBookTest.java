@@ -122,9 +122,10 @@ class ShareBookTest {
 
     assertThat(claim).isPresent();
     assertThat(claim.get().unplaced()).isEqualTo(100);
-    // It sold 400 in 10 s: 40 a second, so a share of 10 s is 400 units.
+    // It sold 400 in 10 s: 40 a second. A first share lasts until the first top-up (3 s), while
+    // the other channels claim theirs.
     assertThat(claim.get().perSecond()).isEqualTo(40.0);
-    assertThat(claim.get().show()).isEqualTo(400);
+    assertThat(claim.get().show()).isEqualTo(120);
   }
 
   @Test

@@ -315,6 +315,20 @@ public final class ChannelRoutes {
     v.put("ordersImported", status.ordersImported());
     v.put("orderCallFailures", status.orderCallFailures());
     v.put(
+        "shares",
+        status.shares().stream()
+            .map(
+                share -> {
+                  Map<String, Object> s = new LinkedHashMap<>();
+                  s.put("sku", share.sku());
+                  s.put("claimed", share.claimed());
+                  s.put("shownAtRead", share.shownAtRead() < 0 ? null : share.shownAtRead());
+                  s.put("readAt", text(share.readAt()));
+                  s.put("perSecond", share.perSecond());
+                  return s;
+                })
+            .toList());
+    v.put(
         "lastPushes",
         pushLog.recent(tenantId, channel.channelId(), 100).stream()
             .filter(row -> row.lastSentAt() != null)
@@ -660,10 +674,10 @@ public final class ChannelRoutes {
         CompletableFuture.supplyAsync(() -> channels.list(tenantId), blocking);
     CompletableFuture<List<AllocationRuleStore.RuleRow>> ruleRows =
         CompletableFuture.supplyAsync(() -> rules.forSku(tenantId, sku), blocking);
-    CompletableFuture<SkuEntity.HeldByChannel> held =
+    CompletableFuture<SkuEntity.StockView> held =
         sharding
             .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(tenantId, sku).entityId())
-            .<SkuEntity.HeldByChannel>ask(SkuEntity.GetHeldByChannel::new, askTimeout)
+            .<SkuEntity.StockView>ask(SkuEntity.GetStock::new, askTimeout)
             .toCompletableFuture();
     return skus.currentLevels(tenantId, sku)
         .thenCombine(tenantChannels, (levels, list) -> Map.entry(levels, list))
@@ -695,7 +709,7 @@ public final class ChannelRoutes {
                       list.stream().map(ChannelStore.ChannelRecord::channelId).toList(),
                       new ChannelRules(perSku, null),
                       new ChannelRules(defaults, null, tenantSafety),
-                      holds.units(),
+                      holds.heldByChannel(),
                       paused);
               Map<String, Object> body = new LinkedHashMap<>();
               body.put("sku", sku);
@@ -729,8 +743,18 @@ public final class ChannelRoutes {
                                 perSku.containsKey(c.channelId())
                                     ? "sku"
                                     : defaults.containsKey(c.channelId()) ? "default" : "none");
+                            long share = holds.shareOf(c.channelId());
                             v.put("sellable", q.quantity());
-                            v.put("explanation", q.explanation());
+                            v.put("share", share);
+                            v.put(
+                                "explanation",
+                                share > 0
+                                    ? q.explanation()
+                                        + "; and a share of the last units: "
+                                        + share
+                                        + " set aside, which the marketplace counts down (on"
+                                        + " show there, or sold and not placed yet)"
+                                    : q.explanation());
                             return v;
                           })
                       .toList());

@@ -49,9 +49,7 @@ class SharesEndToEndTest {
     sim =
         MarketplaceSimulator.start(
             MarketplaceSimulator.Settings.defaults().withLimit(Quota.AMAZON_GET_ORDERS, 2, 20));
-    node =
-        EngineNode.startOnH2(
-            Map.of("ec.channels.shares.enabled", System.getProperty("shares", "on")));
+    node = EngineNode.startOnH2(Map.of());
     EngineClient shop = EngineNode.newTenant(node, "shares-shop");
     FiveChannels channels = FiveChannels.connect(shop, sim, EngineNode.base(node), "shares");
     shop.put("/v1/skus/LIVE", Map.of("name", "Live item")).requireSuccess();
@@ -101,6 +99,11 @@ class SharesEndToEndTest {
     // rates that is a unit or two at most, against dozens when the pool is shared to the end.
     assertThat(sold).as("units sold on all five").isBetween(STOCK, STOCK + 2);
     assertThat(sharedAtMost.get()).as("the pool was split into shares").isPositive();
+    // The channels say which SKUs they count down as shares, and the SKU what each has.
+    JsonNode sync = shop.get("/v1/channels/tiktok-live/sync").requireSuccess().json();
+    assertThat(sync.path("shares").findValuesAsText("sku")).contains("LIVE");
+    JsonNode availability = shop.get("/v1/skus/LIVE/availability").requireSuccess().json();
+    assertThat(availability.path("channels").findValues("share")).hasSize(5);
     SimShop amazon = channels.shop(Marketplace.AMAZON);
     assertThat(amazon.callLog())
         .as("what Amazon showed was read back")
