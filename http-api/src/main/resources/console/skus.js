@@ -38,6 +38,7 @@ const LEVELS = [
   ['backordered', 'Backordered', '取り寄せ'],
   ['preordered', 'Pre-ordered', '予約'],
   ['incoming', 'Incoming', '入荷予定'],
+  ['shared', 'In channel shares', 'チャネル配分'],
 ];
 
 export async function renderDetail(main, [sku], query, context) {
@@ -89,7 +90,7 @@ function drawLevels(section, view) {
     h('div', { class: 'stats' }, LEVELS.map(([key, en, ja]) => stat(h('span', {}, en, ' ', h('span', { lang: 'ja' }, ja)), view[key], `level-${key}`))),
     view.components && view.components.length
       ? h('p', { class: 'help' }, 'Made of: ', view.components.map((c) => `${c.quantity} × ${c.sku}`).join(', '))
-      : h('p', { class: 'help' }, 'Available = on hand − reserved − safety stock − owed holds; it updates live.'));
+      : h('p', { class: 'help' }, 'Available = on hand − reserved − safety stock − owed holds − units in channel shares (the last units of a fast seller, each counted down by one marketplace); it updates live.'));
 }
 
 function drawSellable(section, availability) {
@@ -172,6 +173,7 @@ const SUMMARIES = {
   ReservationReleased: (d) => `Hold ${d.reservationId} released (${d.quantity})`,
   ReservationExpired: (d) => `Hold ${d.reservationId} expired (${d.quantity})`,
   ReservationCommitted: (d) => `Shipped ${d.quantity} of hold ${d.reservationId}`,
+  ShareSet: (d) => `Share of ${d.channelId}: ${d.units} (${d.change >= 0 ? '+' : ''}${d.change})`,
 };
 
 async function loadHistory(section, sku, before, rows = []) {

@@ -268,23 +268,26 @@ final class LiveBurstReport {
       md.append(
           "\"Engine sold out\" is when the engine itself first had nothing left to sell, after the"
               + " last real unit: the time it took to learn of the sales. The rest, up to each"
-              + " marketplace's 0, is the push.\n\n");
-      md.append("| SKU | Rule | Stock | Sold | Oversold | Engine sold out |");
+              + " marketplace's 0, is the push. \"In shares\" is what channels' shares of the last"
+              + " units still set aside at the end: on show at one marketplace, or taken as sold"
+              + " there and not placed yet.\n\n");
+      md.append("| SKU | Rule | Stock | Sold | Oversold | In shares | Engine sold out |");
       for (Marketplace m : Marketplace.values()) {
         md.append(' ').append(m.id()).append(" |");
       }
-      md.append("\n|---|---|---|---|---|---|");
+      md.append("\n|---|---|---|---|---|---|---|");
       md.append("---|".repeat(Marketplace.values().length)).append('\n');
       for (HotSku hot : run.hot()) {
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %d | %d | %d | %s |",
+                "| %s | %s | %d | %d | %d | %d | %s |",
                 hot.sku(),
                 hot.rule(),
                 hot.stock(),
                 hot.sold(),
                 hot.oversold(),
+                hot.sharedAtEnd(),
                 hot.engineSawSoldOutAfterMillis() == null
                     ? "-"
                     : hot.engineSawSoldOutAfterMillis() + " ms"));

@@ -107,7 +107,11 @@ public final class LiveBurstScenario {
   public record Sample(
       long millis, String sku, long realLeft, long engineAvailable, Map<Marketplace, Long> shown) {}
 
-  /** What one hot SKU went through. */
+  /**
+   * What one hot SKU went through. {@code sharedAtEnd} is what the engine still set aside in
+   * channels' shares once the run was over: units on show at one marketplace each, or taken as sold
+   * there and not placed yet.
+   */
   public record HotSku(
       String sku,
       String rule,
@@ -117,7 +121,8 @@ public final class LiveBurstScenario {
       Map<Marketplace, Long> soldOn,
       Instant lastUnitSoldAt,
       Map<Marketplace, Long> zeroShownAfterMillis,
-      Long engineSawSoldOutAfterMillis) {}
+      Long engineSawSoldOutAfterMillis,
+      long sharedAtEnd) {}
 
   /** What a channel's marketplace saw, and how the engine's pushes to it went. */
   public record ChannelResult(
@@ -837,7 +842,12 @@ public final class LiveBurstScenario {
           soldOn,
           lastUnit,
           zeroAfter,
-          engineSawSoldOut);
+          engineSawSoldOut,
+          api.getPatiently("/v1/skus/" + sku, Duration.ofMinutes(1))
+              .requireSuccess()
+              .json()
+              .path("shared")
+              .asLong());
     }
 
     private static Instant[] repeat(Instant at, int times) {

@@ -935,6 +935,31 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     return kept;
   }
 
+  /**
+   * A read or claim for a SKU failed. When the channel gives the SKU up (its marketplace could not
+   * be read again and again), it says so and gives back what it holds: the SKU is shared again.
+   */
+  private void shareFailed(String sku, Instant now) {
+    boolean held = shares.claimed(sku);
+    if (!shares.failed(sku, now)) {
+      return;
+    }
+    context
+        .getLog()
+        .warn(
+            "Channel {} of tenant {} cannot read what its marketplace shows of {} ({}); its pool"
+                + " stays shared for {}",
+            key.channelId(),
+            key.tenantId(),
+            sku,
+            lastError,
+            ShareBook.GIVE_UP_FOR);
+    if (held) {
+      claim(sku, new SkuRequest.ClaimShare(key.channelId(), 0, 0, 0, 0))
+          .whenComplete((outcome, error) -> logFailedRelease(sku, error));
+    }
+  }
+
   private CompletionStage<SkuOutcome> claim(String sku, SkuRequest.ClaimShare claim) {
     return sharding
         .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
@@ -982,7 +1007,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       request = adapter.stockRead(setup.baseUrl(), credentials(), refs, now).get(0);
     } catch (RuntimeException e) {
       noteError("Could not build the stock read: " + e.getMessage(), now);
-      skus.forEach(sku -> shares.failed(sku, now));
+      skus.forEach(sku -> shareFailed(sku, now));
       return;
     }
     throttles.tryTake(CallKind.STOCK_READ, now);
@@ -1026,21 +1051,21 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         }
       }
       throttles.pauseUntil(CallKind.STOCK_READ, now.plus(wait));
-      request.skus().forEach(sku -> shares.failed(sku, now));
+      request.skus().forEach(sku -> shareFailed(sku, now));
       stockBusy = false;
       trySend();
       return this;
     } catch (RuntimeException e) {
       failedCalls++;
       noteError("Unreadable stock read answer: " + e.getMessage(), now);
-      request.skus().forEach(sku -> shares.failed(sku, now));
+      request.skus().forEach(sku -> shareFailed(sku, now));
       stockBusy = false;
       trySend();
       return this;
     }
     for (String sku : request.skus()) {
       if (!shown.containsKey(sku)) {
-        shares.failed(sku, now);
+        shareFailed(sku, now);
       }
     }
     Map<String, Long> answeredSkus = new LinkedHashMap<>();
@@ -1073,7 +1098,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       long shown = entry.getValue();
       Stock stock = read.stock().get(sku);
       if (stock == null || stock.levels() == null || !shares.inShare(sku)) {
-        shares.failed(sku, now);
+        shareFailed(sku, now);
         continue;
       }
       long baseline = lastSent.getOrDefault(sku, -1L);
@@ -1160,7 +1185,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       ListingIds ids = listingIds(sku);
       if (show == null || ids == null) {
         // The claim was not answered, or the listing went away meanwhile: read again later.
-        shares.failed(sku, now);
+        shareFailed(sku, now);
         continue;
       }
       // It cannot sell more before the push lands than it showed at the read.
@@ -1186,7 +1211,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       outbox.addAll(adapter.stockUpdate(setup.baseUrl(), credentials(), pushes, now));
     } catch (RuntimeException e) {
       noteError("Could not build the stock update: " + e.getMessage(), now);
-      flying.keySet().forEach(sku -> shares.failed(sku, now));
+      flying.keySet().forEach(sku -> shareFailed(sku, now));
       flying.clear();
       stockBusy = false;
       trySend();
@@ -1510,7 +1535,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     if (!(result instanceof PushResult.Accepted)) {
       // A share's push that did not go through is not sent again as it was: the marketplace may
       // have sold on meanwhile. Its SKU is read again instead.
-      request.skus().stream().filter(shares::inShare).forEach(sku -> shares.failed(sku, now));
+      request.skus().stream().filter(shares::inShare).forEach(sku -> shareFailed(sku, now));
     }
     if (result instanceof PushResult.Accepted accepted) {
       throttles.succeeded(CallKind.STOCK);

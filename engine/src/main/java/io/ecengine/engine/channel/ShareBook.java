@@ -137,8 +137,15 @@ public final class ShareBook {
     int failures;
   }
 
+  /** Failed reads or claims in a row after which a SKU is shared again for a while. */
+  public static final int GIVE_UP_AFTER = 5;
+
+  /** How long a SKU given up stays shared before it may be split again. */
+  public static final Duration GIVE_UP_FOR = Duration.ofMinutes(1);
+
   private final Settings settings;
   private final Map<String, Track> tracks = new HashMap<>();
+  private final Map<String, Instant> givenUp = new HashMap<>();
 
   public ShareBook(Settings settings) {
     this.settings = settings;
@@ -168,6 +175,11 @@ public final class ShareBook {
     long lastUnits = outlook.most() + outlook.shared() - outlook.share();
     double enter = seconds(settings.enterHorizon());
     if (track == null) {
+      Instant blockedUntil = givenUp.get(sku);
+      if (blockedUntil != null && now.isBefore(blockedUntil)) {
+        return Change.NONE;
+      }
+      givenUp.remove(sku);
       boolean fast = outlook.perSecond() >= settings.minPerSecond();
       // A share left from before (a restart, or one given up and still draining) does not bring
       // the channel back by itself: only a pool that runs out does.
@@ -317,18 +329,26 @@ public final class ShareBook {
 
   /**
    * A read or a claim failed, or the marketplace did not answer for the SKU: try again after a
-   * back-off that doubles up to the longest read interval.
+   * back-off that doubles up to the longest read interval. After {@link #GIVE_UP_AFTER} failures in
+   * a row the channel gives the SKU up for {@link #GIVE_UP_FOR}, sharing its pool meanwhile (a
+   * marketplace that cannot be read cannot hold a share safely); returns true then.
    */
-  public void failed(String sku, Instant now) {
+  public boolean failed(String sku, Instant now) {
     Track track = tracks.get(sku);
     if (track == null) {
-      return;
+      return false;
     }
-    track.failures = Math.min(track.failures + 1, 10);
+    track.failures++;
+    if (track.failures >= GIVE_UP_AFTER) {
+      tracks.remove(sku);
+      givenUp.put(sku, now.plus(GIVE_UP_FOR));
+      return true;
+    }
     Duration wait = settings.minReadInterval().multipliedBy(1L << (track.failures - 1));
     track.nextReadAt =
         now.plus(
             wait.compareTo(settings.maxReadInterval()) > 0 ? settings.maxReadInterval() : wait);
+    return false;
   }
 
   /** How many reads failed in a row for this SKU; 0 when the last one went through. */

@@ -186,19 +186,24 @@ class ShareBookTest {
   }
 
   @Test
-  void failedReadsBackOffUpToTheLongestInterval() {
+  void failedReadsBackOffAndAfterFiveTheSkuIsSharedForAWhile() {
     book.consider("HOT", outlook(100, 0, 0, 40), T0);
 
-    book.failed("HOT", T0);
+    assertThat(book.failed("HOT", T0)).isFalse();
     assertThat(book.nextDue()).contains(T0.plusMillis(500));
     book.failed("HOT", T0);
     book.failed("HOT", T0);
     assertThat(book.nextDue()).contains(T0.plusSeconds(2));
-    for (int i = 0; i < 5; i++) {
-      book.failed("HOT", T0);
-    }
-    assertThat(book.nextDue()).contains(T0.plusSeconds(5));
-    assertThat(book.failures("HOT")).isEqualTo(8);
+    assertThat(book.failed("HOT", T0)).isFalse();
+    assertThat(book.nextDue()).contains(T0.plusSeconds(4));
+    assertThat(book.failures("HOT")).isEqualTo(4);
+
+    assertThat(book.failed("HOT", T0)).isTrue();
+    assertThat(book.inShare("HOT")).isFalse();
+    assertThat(book.consider("HOT", outlook(100, 0, 0, 40), T0.plusSeconds(30)))
+        .isEqualTo(ShareBook.Change.NONE);
+    assertThat(book.consider("HOT", outlook(100, 0, 0, 40), T0.plus(ShareBook.GIVE_UP_FOR)))
+        .isEqualTo(ShareBook.Change.ENTERED);
   }
 
   @Test

@@ -300,7 +300,21 @@ class SkuEntityTest {
             new ReservationCommitted("r-4", "c-1", 1, 2, at),
             new Done(owing, shipping, true),
             new Done(bundle, null, false),
-            new Rejected(Rejection.EXCEEDS_HOLD, "Asked to ship 9", owing));
+            new Rejected(Rejection.EXCEEDS_HOLD, "Asked to ship 9", owing),
+            new Submit(new SkuRequest.ClaimShare("tiktok", 3, 20, 5, 12.5), replyTo),
+            new SkuEvent.ShareSet("tiktok", 23, 23, 12.5, at),
+            new ReservationsPlaced(
+                List.of(
+                    new Reservation(
+                        "o-1", 2, "tiktok", null, at, null, 5, HoldKind.STOCK, 0, 2, at, 2))),
+            new SkuOutcome.Shared(new Levels("Blue mug", 10, 2, 0, 0, 0, 0, 0, List.of(), 8), 8, 6),
+            new SkuEntity.StockView(
+                levels,
+                java.util.Map.of("tiktok", 2L),
+                1,
+                java.util.Map.of("tiktok", 8L),
+                3.5,
+                java.util.Map.of("tiktok", 2.5)));
     for (Object message : added) {
       assertThat(serialization.verifySerialization(message, true)).isEqualTo(message);
     }
@@ -339,6 +353,41 @@ class SkuEntityTest {
     for (Object message : messages) {
       assertThat(serialization.verifySerialization(message, true)).isEqualTo(message);
     }
+  }
+
+  @Test
+  void aClaimedShareIsStoredAndAChannelsOwnSaleTakesFromIt() {
+    var kit = unitTestKit("t1|HOT", SETTINGS);
+    submit(kit, new Define("Hot item"));
+    submit(kit, new Adjust("in", 50, AdjustmentReason.RECEIPT));
+
+    var claimed = submit(kit, new SkuRequest.ClaimShare("tiktok", 2, 10, 0, 4.0));
+    SkuOutcome.Shared shared = (SkuOutcome.Shared) claimed.reply();
+    assertThat(shared.share()).isEqualTo(12);
+    assertThat(claimed.event())
+        .isEqualTo(new SkuEvent.ShareSet("tiktok", 12, 12, 4.0, claimedAt(claimed)));
+
+    var sold =
+        submit(
+            kit, new Reserve("o-1", 3, "tiktok", null, 3, Instant.parse("2026-12-04T10:00:00Z")));
+    Done done = (Done) sold.reply();
+    assertThat(done.reservation().fromShare()).isEqualTo(3);
+    assertThat(done.levels().shared()).isEqualTo(9);
+    assertThat(done.levels().available()).isEqualTo(50 - 3 - 9);
+
+    // A restart replays the share from the journal.
+    kit.restart();
+    SkuEntity.StockView view =
+        kit.<SkuEntity.StockView>runCommand(
+                replyTo -> new SkuEntity.GetStock("tiktok", null, replyTo))
+            .reply();
+    assertThat(view.shareOf("tiktok")).isEqualTo(9);
+    assertThat(view.levels().shared()).isEqualTo(9);
+  }
+
+  private static Instant claimedAt(
+      CommandResultWithReply<Command, SkuEvent, SkuLedger, SkuOutcome> result) {
+    return ((SkuEvent.ShareSet) result.event()).at();
   }
 
   // A running entity: concurrent callers, back-pressure and timers.

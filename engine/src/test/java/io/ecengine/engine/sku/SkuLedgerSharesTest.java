@@ -234,8 +234,10 @@ class SkuLedgerSharesTest {
           .forEach(ledger::apply);
     }
 
-    assertThat(ledger.salesPerSecond(later)).isEqualTo(2.0);
-    assertThat(ledger.salesPerSecond(later, "tiktok")).isEqualTo(1.0);
+    // 20 units over the last 5 s: 4 a second, half of them on tiktok.
+    assertThat(ledger.salesPerSecond(later)).isEqualTo(4.0);
+    assertThat(ledger.salesPerSecond(later, "tiktok")).isEqualTo(2.0);
+    assertThat(ledger.salesPerSecondByChannel(later)).containsEntry("amazon", 2.0);
     assertThat(ledger.salesPerSecond(later.plusSeconds(60))).isZero();
   }
 }
