@@ -185,7 +185,9 @@ public final class LiveBurstScenario {
         Duration.ofSeconds(5),
         MarketplaceSimulator.Settings.defaults(),
         Duration.ofMinutes(10),
-        Duration.ofMinutes(3),
+        // The batch run oversells tens of thousands of orders, which a 2-core machine places
+        // for minutes after the load; every acknowledged one must be in before it is measured.
+        Duration.ofMinutes(5),
         databaseUrl,
         user);
   }

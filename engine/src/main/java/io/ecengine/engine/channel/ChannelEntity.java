@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -319,12 +320,14 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
   private static final int MAX_SHARE_READ_FAILURES = 3;
   // Limitation: a webhook later than this after a share was given up finds its units back in the
   // pool; the marketplaces retry for hours, but deliver within seconds when they are well.
-  private static final Duration WEBHOOK_GRACE = Duration.ofSeconds(10);
+  private static final Duration WEBHOOK_GRACE = Duration.ofSeconds(60);
   // How many seconds of a channel's sales a claim of another leaves for it while it has not
   // claimed yet: about how long its own read and claim take on a busy node.
   private static final Duration UNCLAIMED_ALLOWANCE = Duration.ofSeconds(3);
   // A share read due within this long keeps other stock pushes waiting for it.
   private static final Duration SHARE_PRIORITY = Duration.ofSeconds(1);
+  // Shared SKUs read in one call at most.
+  private static final int READ_BATCH = 100;
   private static final int MAX_PULLED_WITHOUT_LINES = 1_000;
 
   private final ActorContext<Command> context;
@@ -847,6 +850,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
             stock.perSecond(),
             settings.pushOnChange() && limits.eligible() && stock.components().isEmpty());
     ShareBook.Change change = shares.consider(sku, outlook, now);
+    shares.probe(sku, outlook.eligible() ? stock.perSecond() : 0, now);
     if (change != ShareBook.Change.NONE) {
       context
           .getLog()
@@ -940,6 +944,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
    * be read again and again), it says so and gives back what it holds: the SKU is shared again.
    */
   private void shareFailed(String sku, Instant now) {
+    if (!shares.inShare(sku)) {
+      shares.probeFailed(sku, now);
+      return;
+    }
     boolean held = shares.claimed(sku);
     if (!shares.failed(sku, now)) {
       return;
@@ -958,6 +966,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       claim(sku, new SkuRequest.ClaimShare(key.channelId(), 0, 0, 0, 0))
           .whenComplete((outcome, error) -> logFailedRelease(sku, error));
     }
+  }
+
+  /** Tells the SKU how fast this channel's marketplace sells it, by the reads. */
+  private void reportRate(String sku, double perSecond) {
+    sharding
+        .entityRefFor(SkuEntity.TYPE_KEY, new SkuId(key.tenantId(), sku).entityId())
+        .tell(new SkuEntity.ReportRate(key.channelId(), perSecond));
   }
 
   private CompletionStage<SkuOutcome> claim(String sku, SkuRequest.ClaimShare claim) {
@@ -1041,6 +1056,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
     } catch (MarketplaceCallException e) {
       Duration wait = backoff(CallKind.STOCK_READ);
       if (e.outcome() instanceof PushResult.Throttled throttle) {
+        // Not a failure of the read: the reads stay due, after the wait the quota asks for.
         throttled++;
         wait = asked(throttle.retryAfter()) ? throttle.retryAfter() : wait;
       } else {
@@ -1049,9 +1065,9 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         if (e.outcome() instanceof PushResult.Failed failed && asked(failed.retryAfter())) {
           wait = failed.retryAfter();
         }
+        request.skus().forEach(sku -> shareFailed(sku, now));
       }
       throttles.pauseUntil(CallKind.STOCK_READ, now.plus(wait));
-      request.skus().forEach(sku -> shareFailed(sku, now));
       stockBusy = false;
       trySend();
       return this;
@@ -1097,7 +1113,18 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       String sku = entry.getKey();
       long shown = entry.getValue();
       Stock stock = read.stock().get(sku);
-      if (stock == null || stock.levels() == null || !shares.inShare(sku)) {
+      if (!shares.inShare(sku)) {
+        if (shares.probing(sku)) {
+          // A shared SKU read to learn how fast its marketplace sells it: nothing to claim, and
+          // what it shows does not replace the last push as the base of the engine's own count.
+          reportRate(
+              sku,
+              shares.afterProbe(
+                  sku, shown, read.readAt(), lastSent.getOrDefault(sku, -1L), sentAt.get(sku)));
+        }
+        continue;
+      }
+      if (stock == null || stock.levels() == null) {
         shareFailed(sku, now);
         continue;
       }
@@ -1123,6 +1150,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
                   stock.levels().available(),
                   stock.channelPerSecond(),
                   zeroAt != null && ordersInBefore(zeroAt, now)));
+      reportRate(sku, shares.readPerSecond(sku));
       long keepBack = limits.keepBack() + keptForUnclaimed(sku, stock);
       claim.ifPresent(
           c ->
@@ -1278,7 +1306,10 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       }
     }
     releaseDrained(now);
-    Optional<Instant> nextRead = shares.nextDue();
+    Optional<Instant> nextRead =
+        Stream.of(shares.nextDue(), shares.nextProbe())
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
     if (nextRead.isPresent() && nextRead.get().isAfter(now)) {
       Duration untilRead = Duration.between(now, nextRead.get());
       soonest = soonest == null || untilRead.compareTo(soonest) < 0 ? untilRead : soonest;
@@ -1313,6 +1344,15 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
         return shareWait;
       }
     }
+    List<String> dueProbes = dueReads(shares.dueProbes(now, READ_BATCH));
+    if (!dueProbes.isEmpty()) {
+      Duration read = throttles.waitFor(CallKind.STOCK_READ, now);
+      if (read.isZero()) {
+        startShareRead(dueProbes, now);
+        return Duration.ZERO;
+      }
+      shareWait = shareWait == null || read.compareTo(shareWait) < 0 ? read : shareWait;
+    }
     if (queue.size() == 0) {
       return shareWait;
     }
@@ -1321,6 +1361,19 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       sendStock();
     }
     return shareWait != null && shareWait.compareTo(wait) < 0 ? shareWait : wait;
+  }
+
+  /** The listed ones of these SKUs; those no longer listed are forgotten. */
+  private List<String> dueReads(List<String> skus) {
+    List<String> listed = new ArrayList<>();
+    for (String sku : skus) {
+      if (listingIds(sku) == null) {
+        shares.forget(sku);
+      } else {
+        listed.add(sku);
+      }
+    }
+    return listed;
   }
 
   private Duration tryWriteBack(Instant now) {

@@ -143,8 +143,21 @@ public final class ShareBook {
   /** How long a SKU given up stays shared before it may be split again. */
   public static final Duration GIVE_UP_FOR = Duration.ofMinutes(1);
 
+  /** How often a SKU that sells fast enough to be split one day is read while still shared. */
+  public static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+
+  private static final class Probe {
+    long shown = -1;
+    Instant at;
+    double perSecond;
+    Instant nextAt;
+  }
+
   private final Settings settings;
   private final Map<String, Track> tracks = new HashMap<>();
+  // SKUs read now and then while shared, so that how fast the marketplace sells them is known
+  // before its orders arrive (see probe).
+  private final Map<String, Probe> probes = new HashMap<>();
   private final Map<String, Instant> givenUp = new HashMap<>();
 
   public ShareBook(Settings settings) {
@@ -186,6 +199,10 @@ public final class ShareBook {
       if (fast && lastUnits <= outlook.perSecond() * enter) {
         Track entered = new Track();
         entered.nextReadAt = now;
+        Probe probed = probes.remove(sku);
+        if (probed != null) {
+          entered.perSecond = probed.perSecond;
+        }
         entered.peakPerSecond = outlook.perSecond();
         entered.peakAt = now;
         tracks.put(sku, entered);
@@ -212,6 +229,102 @@ public final class ShareBook {
   /** Stops following a SKU (no longer listed). */
   public void forget(String sku) {
     tracks.remove(sku);
+    probes.remove(sku);
+  }
+
+  /**
+   * Whether a SKU still shared is to be read now and then: one selling at a quarter of the rate
+   * that gets a pool split, by the orders placed so far, is read every {@link #PROBE_INTERVAL},
+   * because orders from a marketplace with a slow order API can trail its sales by minutes, and a
+   * split decided on them would come too late. Stops once it sells nothing.
+   */
+  public void probe(String sku, double placedPerSecond, Instant now) {
+    Probe probe = probes.get(sku);
+    if (!settings.enabled() || tracks.containsKey(sku)) {
+      probes.remove(sku);
+      return;
+    }
+    if (probe == null && placedPerSecond >= settings.minPerSecond() / 4) {
+      Probe started = new Probe();
+      started.nextAt = now;
+      probes.put(sku, started);
+    } else if (probe != null
+        && placedPerSecond == 0
+        && probe.perSecond == 0
+        && probe.at != null
+        && Duration.between(probe.at, now).compareTo(RATE_MEMORY) > 0) {
+      probes.remove(sku);
+    }
+  }
+
+  /** True while a shared SKU is read now and then. */
+  public boolean probing(String sku) {
+    return probes.containsKey(sku);
+  }
+
+  /** The shared SKUs whose read is due, the longest overdue first, at most {@code max}. */
+  public List<String> dueProbes(Instant now, int max) {
+    return probes.entrySet().stream()
+        .filter(e -> !e.getValue().nextAt.isAfter(now))
+        .sorted(
+            Comparator.comparing((Map.Entry<String, Probe> e) -> e.getValue().nextAt)
+                .thenComparing(Map.Entry::getKey))
+        .limit(max)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /**
+   * A read of a shared SKU found {@code shown} on show at {@code at}; {@code pushed} is what the
+   * last push set at {@code pushedAt} (-1 when unknown). Returns how fast the marketplace sells it,
+   * measured from the later of the last push and the last read.
+   */
+  public double afterProbe(String sku, long shown, Instant at, long pushed, Instant pushedAt) {
+    Probe probe = probes.get(sku);
+    if (probe == null) {
+      return 0;
+    }
+    long baseline = probe.shown;
+    Instant baselineAt = probe.at;
+    if (pushedAt != null && (baselineAt == null || pushedAt.isAfter(baselineAt))) {
+      baseline = pushed;
+      baselineAt = pushedAt;
+    }
+    if (baseline >= 0 && baselineAt != null && at.isAfter(baselineAt)) {
+      double elapsed = Duration.between(baselineAt, at).toNanos() / 1e9;
+      if (elapsed >= 0.05) {
+        double observed = Math.max(0, baseline - shown) / elapsed;
+        double weight = Math.min(1.0, elapsed / 5.0);
+        probe.perSecond = probe.perSecond * (1 - weight) + observed * weight;
+      }
+    }
+    probe.shown = shown;
+    probe.at = at;
+    probe.nextAt = at.plus(PROBE_INTERVAL);
+    return probe.perSecond;
+  }
+
+  /** A read of a shared SKU failed: try again at the next interval. */
+  public void probeFailed(String sku, Instant now) {
+    Probe probe = probes.get(sku);
+    if (probe != null) {
+      probe.nextAt = now.plus(PROBE_INTERVAL);
+    }
+  }
+
+  /** When the next read of a shared SKU falls due; empty when none is read. */
+  public Optional<Instant> nextProbe() {
+    return probes.values().stream().map(p -> p.nextAt).min(Instant::compareTo);
+  }
+
+  /** How fast the channel's marketplace sold a SKU by its reads: shared or split, 0 if unknown. */
+  public double readPerSecond(String sku) {
+    Track track = tracks.get(sku);
+    if (track != null) {
+      return track.perSecond;
+    }
+    Probe probe = probes.get(sku);
+    return probe == null ? 0 : probe.perSecond;
   }
 
   /** The SKUs whose read is due at {@code now}, the longest overdue first, at most {@code max}. */

@@ -143,6 +143,13 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
     }
   }
 
+  /**
+   * A channel measured how fast its marketplace sells the SKU, from what the marketplace showed at
+   * successive reads. Kept for a few seconds and never stored: where a marketplace's orders reach
+   * the engine late, it tells how fast the SKU really sells, which placed holds cannot.
+   */
+  public record ReportRate(String channelId, double perSecond) implements Command {}
+
   /** Write what has queued since the last write. Sent by the entity to itself. */
   enum Flush implements Command {
     INSTANCE
@@ -188,6 +195,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
   private final SkuId skuId;
   private final StockListener listener;
   private final List<Pending> queue = new ArrayList<>();
+  private final ReportedRates reportedRates = new ReportedRates();
   private boolean flushRequested;
 
   /** Registers the SKU entity type with cluster sharding on this node, with no listener. */
@@ -296,6 +304,7 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
               return Effect().none();
             })
         .onCommand(GetStock.class, this::onGetStock)
+        .onCommand(ReportRate.class, this::onReportRate)
         .onCommand(Flush.class, this::onFlush)
         .onCommand(ExpiryDue.class, this::onExpiryDue)
         .onCommand(Idle.class, this::onIdle)
@@ -305,6 +314,8 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
 
   private Effect<SkuEvent, SkuLedger> onGetStock(SkuLedger ledger, GetStock get) {
     Instant now = Instant.now();
+    Map<String, Double> perChannel = reportedRates.merge(ledger.salesPerSecondByChannel(now), now);
+    double total = perChannel.values().stream().mapToDouble(Double::doubleValue).sum();
     get.replyTo()
         .tell(
             new StockView(
@@ -314,8 +325,13 @@ public final class SkuEntity extends EventSourcedBehavior<SkuEntity.Command, Sku
                     ? 0
                     : ledger.listedSince(get.channelId(), get.listedAfter()),
                 ledger.shares(),
-                ledger.salesPerSecond(now),
-                ledger.salesPerSecondByChannel(now)));
+                Math.max(ledger.salesPerSecond(now), total),
+                perChannel));
+    return Effect().none();
+  }
+
+  private Effect<SkuEvent, SkuLedger> onReportRate(SkuLedger ledger, ReportRate report) {
+    reportedRates.report(report.channelId(), report.perSecond(), Instant.now());
     return Effect().none();
   }
 

@@ -1,6 +1,7 @@
 package io.ecengine.engine.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -265,5 +266,40 @@ class ShareBookTest {
     book.readSoon("HOT", T0.plusMillis(100));
 
     assertThat(book.nextDue()).contains(T0.plusMillis(500));
+  }
+
+  @Test
+  void aSharedSkuSellingAtAQuarterOfTheSplitRateIsReadEveryTwoSeconds() {
+    // A split needs 0.5 a second here, so a probe a quarter of that.
+    book.probe("WARM", 0.1, T0);
+    assertThat(book.probing("WARM")).isFalse();
+
+    book.probe("WARM", 0.125, T0);
+    assertThat(book.dueProbes(T0, 10)).containsExactly("WARM");
+
+    // Pushed 500 ten seconds ago; shows 300 now: its marketplace sells 20 a second.
+    double rate = book.afterProbe("WARM", 300, T0, 500, T0.minusSeconds(10));
+    assertThat(rate).isEqualTo(20.0);
+    assertThat(book.readPerSecond("WARM")).isEqualTo(20.0);
+    assertThat(book.dueProbes(T0.plusSeconds(1), 10)).isEmpty();
+    assertThat(book.nextProbe()).contains(T0.plus(ShareBook.PROBE_INTERVAL));
+
+    // The next read measures from the previous read, not from the old push: 10 a second over 2 s
+    // weighs 2/5 against the 20 before.
+    assertThat(book.afterProbe("WARM", 280, T0.plusSeconds(2), 500, T0.minusSeconds(10)))
+        .isCloseTo(16.0, within(0.001));
+  }
+
+  @Test
+  void aProbedSkuThatIsSplitCarriesItsRateAndIsNoLongerProbed() {
+    book.probe("HOT", 10, T0);
+    book.afterProbe("HOT", 300, T0, 500, T0.minusSeconds(10));
+
+    book.consider("HOT", outlook(300, 0, 0, 20), T0.plusSeconds(1));
+
+    assertThat(book.probing("HOT")).isFalse();
+    assertThat(book.readPerSecond("HOT")).isEqualTo(20.0);
+    book.probe("HOT", 10, T0.plusSeconds(1));
+    assertThat(book.probing("HOT")).isFalse();
   }
 }

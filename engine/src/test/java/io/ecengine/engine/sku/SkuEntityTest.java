@@ -383,6 +383,15 @@ class SkuEntityTest {
             .reply();
     assertThat(view.shareOf("tiktok")).isEqualTo(9);
     assertThat(view.levels().shared()).isEqualTo(9);
+
+    // What a channel reads at its marketplace raises the rate placed holds show.
+    kit.runCommand(new SkuEntity.ReportRate("amazon", 25.0));
+    SkuEntity.StockView reported =
+        kit.<SkuEntity.StockView>runCommand(
+                replyTo -> new SkuEntity.GetStock("tiktok", null, replyTo))
+            .reply();
+    assertThat(reported.perSecondByChannel()).containsEntry("amazon", 25.0);
+    assertThat(reported.perSecond()).isGreaterThanOrEqualTo(25.0);
   }
 
   private static Instant claimedAt(

@@ -29,7 +29,7 @@ class SharesEndToEndTest {
 
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(SharesEndToEndTest.class);
-  private static final long STOCK = 150;
+  private static final long STOCK = 300;
 
   private MarketplaceSimulator sim;
   private Server node;
@@ -60,7 +60,7 @@ class SharesEndToEndTest {
     channels.list("LIVE", 1);
     channels.awaitShown(1, STOCK);
 
-    // A live on TikTok Shop, and steady buyers everywhere else: the pool lasts about 6 s.
+    // A live on TikTok Shop, and steady buyers everywhere else: the pool lasts about 12 s.
     Map<Marketplace, Double> rates = new EnumMap<>(Marketplace.class);
     for (Marketplace marketplace : Marketplace.values()) {
       rates.put(marketplace, marketplace == Marketplace.TIKTOK_SHOP ? 12.0 : 3.0);
