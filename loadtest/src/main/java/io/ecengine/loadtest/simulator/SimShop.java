@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,9 @@ public final class SimShop {
 
   private final Map<String, Listing> listings = new LinkedHashMap<>();
   private final List<SimOrder> orders = new ArrayList<>();
+  // The same orders by id: order reads look up tens of thousands of them while buyers wait on
+  // this shop's lock.
+  private final Map<String, SimOrder> ordersById = new HashMap<>();
   private final List<TrackingRecord> tracking = new ArrayList<>();
   private final List<CallRecord> calls = new ArrayList<>();
   private final Map<Quota, RateBucket> buckets = new EnumMap<>(Quota.class);
@@ -207,6 +211,7 @@ public final class SimShop {
               sim.nextSequence(),
               sim.now());
       orders.add(order);
+      ordersById.put(order.id(), order);
     }
     api.webhookFor(this, order).ifPresent(this::send);
     return true;
@@ -391,7 +396,7 @@ public final class SimShop {
   }
 
   synchronized Optional<SimOrder> order(String orderId) {
-    return orders.stream().filter(order -> order.id().equals(orderId)).findFirst();
+    return Optional.ofNullable(ordersById.get(orderId));
   }
 
   synchronized void recordTracking(TrackingRecord record) {

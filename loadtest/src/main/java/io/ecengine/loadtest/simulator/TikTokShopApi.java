@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -299,13 +302,14 @@ final class TikTokShopApi extends MarketplaceApi {
     List<String> wanted = new ArrayList<>();
     (bySku ? skuIds : productIds).forEach(id -> wanted.add(id.asText()));
     Map<String, ArrayNode> skusByProduct = new LinkedHashMap<>();
+    Map<String, Long> committedByListing = committed(shop);
     for (String listingKey : shop.listingKeys()) {
       String[] ids = twoParts(listingKey, "productId:skuId");
       if (!wanted.contains(bySku ? ids[1] : ids[0])) {
         continue;
       }
       long available = shop.shown(listingKey).orElse(0);
-      long committed = committed(shop, listingKey);
+      long committed = committedByListing.getOrDefault(listingKey, 0L);
       ObjectNode sku =
           skusByProduct
               .computeIfAbsent(ids[0], product -> MarketplaceSimulator.JSON.createArrayNode())
@@ -330,13 +334,17 @@ final class TikTokShopApi extends MarketplaceApi {
     success(exchange, data);
   }
 
-  private static long committed(SimShop shop, String listingKey) {
-    List<String> shipped = shop.trackingReports().stream().map(TrackingRecord::orderId).toList();
-    return shop.ordersSnapshot().stream()
-        .filter(order -> order.listingKey().equals(listingKey))
-        .filter(order -> !shipped.contains(order.id()))
-        .mapToLong(SimOrder::quantity)
-        .sum();
+  /** Units of orders not shipped yet, per listing: what TikTok Shop counts as committed. */
+  private static Map<String, Long> committed(SimShop shop) {
+    Set<String> shipped =
+        shop.trackingReports().stream().map(TrackingRecord::orderId).collect(Collectors.toSet());
+    Map<String, Long> committed = new HashMap<>();
+    for (SimOrder order : shop.ordersSnapshot()) {
+      if (!shipped.contains(order.id())) {
+        committed.merge(order.listingKey(), (long) order.quantity(), Long::sum);
+      }
+    }
+    return committed;
   }
 
   private static void itemError(ArrayNode errors, long code, String message, String skuId) {
