@@ -83,7 +83,7 @@ class ClusterFaultsTest {
   }
 
   @Test
-  void rollingRestartFailsNoRequestBesidesRefusedConnections() throws Exception {
+  void rollingRestartFailsNoRequestBesidesRefusedConnectionsAndRetried503s() throws Exception {
     try (PostgresTestDatabase postgres = PostgresTestDatabase.create()) {
       // Steady rather than bursty load, for about a minute: more stock, so that writes still
       // succeed at the end, and fewer clients, so that a 2-core machine keeps up with the three
