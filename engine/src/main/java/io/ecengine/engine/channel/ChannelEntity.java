@@ -986,17 +986,13 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
    * TikTok Shop product, one Amazon SKU).
    */
   private List<String> dueShareReads(Instant now) {
-    List<String> due = shares.due(now, Math.max(1, setup.marketplace().defaultBatchSize()));
+    List<String> due =
+        dueReads(shares.due(now, Math.max(1, setup.marketplace().defaultBatchSize())));
     List<String> together = new ArrayList<>();
     String callKey = null;
     int perCall = Math.min(setup.batchSize(), setup.marketplace().defaultBatchSize());
     for (String sku : due) {
-      ListingIds ids = listingIds(sku);
-      if (ids == null) {
-        shares.forget(sku);
-        continue;
-      }
-      String keyOfSku = adapter.callKey(ids);
+      String keyOfSku = adapter.callKey(listingIds(sku));
       if (callKey == null) {
         callKey = keyOfSku;
       }

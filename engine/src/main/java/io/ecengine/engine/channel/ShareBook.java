@@ -290,14 +290,8 @@ public final class ShareBook {
       baseline = pushed;
       baselineAt = pushedAt;
     }
-    if (baseline >= 0 && baselineAt != null && at.isAfter(baselineAt)) {
-      double elapsed = Duration.between(baselineAt, at).toNanos() / 1e9;
-      if (elapsed >= 0.05) {
-        double observed = Math.max(0, baseline - shown) / elapsed;
-        double weight = Math.min(1.0, elapsed / 5.0);
-        probe.perSecond = probe.perSecond * (1 - weight) + observed * weight;
-      }
-    }
+    observed(shown, at, baseline, baselineAt)
+        .ifPresent(observed -> probe.perSecond = observed.blendedWith(probe.perSecond));
     probe.shown = shown;
     probe.at = at;
     probe.nextAt = at.plus(PROBE_INTERVAL);
@@ -492,23 +486,40 @@ public final class ShareBook {
    */
   private static void measure(
       Track track, long shown, Instant at, long baseline, Instant baselineAt) {
-    if (baseline < 0 || baselineAt == null || !at.isAfter(baselineAt)) {
+    Optional<Observed> seen = observed(shown, at, baseline, baselineAt);
+    if (seen.isEmpty()) {
       return;
     }
-    double elapsed = Duration.between(baselineAt, at).toNanos() / 1e9;
-    if (elapsed < 0.05) {
-      return;
-    }
-    double observed = Math.max(0, baseline - shown) / elapsed;
     if (shown == 0 && baseline > 0) {
       // It sold all it had, so its buyers wanted at least this many, maybe more: the rate does
       // not fall, and rises past what was seen, or a share sized by what a too-small share sold
       // would stay too small.
-      track.perSecond = Math.max(track.perSecond, observed * SOLD_OUT_BOOST);
+      track.perSecond = Math.max(track.perSecond, seen.get().perSecond() * SOLD_OUT_BOOST);
       return;
     }
-    double weight = Math.min(1.0, elapsed / 5.0);
-    track.perSecond = track.perSecond * (1 - weight) + observed * weight;
+    track.perSecond = seen.get().blendedWith(track.perSecond);
+  }
+
+  /** What a marketplace sold a second over {@code seconds}, between a baseline and a read. */
+  private record Observed(double perSecond, double seconds) {
+    /** A rate blended with this one, which weighs more the longer it was measured over. */
+    double blendedWith(double previous) {
+      double weight = Math.min(1.0, seconds / 5.0);
+      return previous * (1 - weight) + perSecond * weight;
+    }
+  }
+
+  /** The rate from {@code baseline} at {@code baselineAt} to {@code shown} at {@code at}. */
+  private static Optional<Observed> observed(
+      long shown, Instant at, long baseline, Instant baselineAt) {
+    if (baseline < 0 || baselineAt == null || !at.isAfter(baselineAt)) {
+      return Optional.empty();
+    }
+    double elapsed = Duration.between(baselineAt, at).toNanos() / 1e9;
+    if (elapsed < 0.05) {
+      return Optional.empty();
+    }
+    return Optional.of(new Observed(Math.max(0, baseline - shown) / elapsed, elapsed));
   }
 
   /** Half the time until {@code shown} would fall to {@code lead}, within the read intervals. */

@@ -51,8 +51,6 @@ import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
 import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.SerializationSettings;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
@@ -81,10 +79,11 @@ class SkuEntityTest {
 
   // SkuLedger is the mutable in-memory state and is never serialized as such: the snapshot adapter
   // stores SkuLedger.Snapshot, whose round trip is checked separately below.
-  private static final SerializationSettings VERIFY_COMMANDS_AND_EVENTS =
-      EventSourcedBehaviorTestKit.enabledSerializationSettings()
-          .withVerifyEquality(true)
-          .withVerifyState(false);
+  private static final EventSourcedBehaviorTestKit.SerializationSettings
+      VERIFY_COMMANDS_AND_EVENTS =
+          EventSourcedBehaviorTestKit.enabledSerializationSettings()
+              .withVerifyEquality(true)
+              .withVerifyState(false);
 
   private static final Settings SETTINGS = new Settings(1_000, 1_000, 1_000, Duration.ofMinutes(5));
 
@@ -105,8 +104,9 @@ class SkuEntityTest {
         unitKit.system(), SkuEntity.create(entityId, settings), VERIFY_COMMANDS_AND_EVENTS);
   }
 
-  private static CommandResultWithReply<Command, SkuEvent, SkuLedger, SkuOutcome> submit(
-      EventSourcedBehaviorTestKit<Command, SkuEvent, SkuLedger> kit, SkuRequest request) {
+  private static EventSourcedBehaviorTestKit.CommandResultWithReply<
+          Command, SkuEvent, SkuLedger, SkuOutcome>
+      submit(EventSourcedBehaviorTestKit<Command, SkuEvent, SkuLedger> kit, SkuRequest request) {
     return kit.runCommand(replyTo -> new Submit(request, replyTo));
   }
 
@@ -395,7 +395,8 @@ class SkuEntityTest {
   }
 
   private static Instant claimedAt(
-      CommandResultWithReply<Command, SkuEvent, SkuLedger, SkuOutcome> result) {
+      EventSourcedBehaviorTestKit.CommandResultWithReply<Command, SkuEvent, SkuLedger, SkuOutcome>
+          result) {
     return ((SkuEvent.ShareSet) result.event()).at();
   }
 
