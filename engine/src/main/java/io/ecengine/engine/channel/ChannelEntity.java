@@ -608,6 +608,7 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
       fresh.lastSent().keySet().forEach(sku -> sentAt.put(sku, loadedAt));
     }
     lastReconciledAt = Instant.now();
+    alone.retainAll(fresh.listings().keySet());
     dirty.addAll(fresh.listings().keySet());
     readDirty();
     trySend();
@@ -1683,8 +1684,8 @@ public final class ChannelEntity extends AbstractBehavior<ChannelEntity.Command>
           }
           if (times >= settings.maxRejections()) {
             // Refused again and again: the listing needs an operator. It is tried again at the
-            // next change of the SKU or the next reconciliation, not in a loop.
-            alone.remove(sku);
+            // next change of the SKU or the next reconciliation, not in a loop, and still alone
+            // until the marketplace takes it, so that it never fails a batch of others again.
             rejections.remove(sku);
             givenUp.add(pending);
           } else {
