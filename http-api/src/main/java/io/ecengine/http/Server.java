@@ -268,6 +268,7 @@ public final class Server implements AutoCloseable {
                   ClusterSharding.get(system),
                   askTimeout,
                   channels,
+                  config.getDuration("ec.webhooks.signers-max-age"),
                   webhookDeliveries,
                   intake,
                   blocking)

@@ -2,7 +2,6 @@ package io.ecengine.http.routes;
 
 import io.ecengine.engine.channel.ChannelEntity;
 import io.ecengine.engine.channel.ChannelKey;
-import io.ecengine.engine.channel.marketplace.Credentials;
 import io.ecengine.engine.channel.marketplace.Marketplace;
 import io.ecengine.engine.channel.marketplace.MarketplaceAdapters;
 import io.ecengine.engine.channel.marketplace.WebhookEvent;
@@ -15,11 +14,11 @@ import io.ecengine.http.api.Problem;
 import io.ecengine.http.api.Reply;
 import io.ecengine.http.intake.MarketplaceOrderIntake;
 import io.ecengine.persistence.ChannelStore;
-import io.ecengine.persistence.SecretBox.UnreadableSecretsException;
 import io.ecengine.persistence.WebhookDeliveries;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -40,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>The request carries no API key. Channel ids are chosen per tenant, so the channel is found by
  * its id among all tenants and then by the signature: the delivery belongs to the channel whose
  * credentials verify it over the raw body. No match, an unknown channel and a missing signature all
- * answer the same 401, so the endpoint tells a prober nothing about which channels exist.
+ * answer the same 401, so the endpoint tells a prober nothing about which channels exist. The
+ * credentials that verified a channel's deliveries are kept for a few seconds (see {@link
+ * WebhookSigners}).
  *
  * <p>A verified delivery is deduplicated by the marketplace's delivery id (a redelivery answers 200
  * and does nothing). An order the payload carries whole (Shopify) is imported at once; one it only
@@ -54,7 +55,7 @@ public final class WebhookRoutes {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
-  private final ChannelStore channels;
+  private final WebhookSigners signers;
   private final WebhookDeliveries deliveries;
   private final MarketplaceOrderIntake intake;
   private final Executor blocking;
@@ -63,12 +64,13 @@ public final class WebhookRoutes {
       ClusterSharding sharding,
       Duration askTimeout,
       ChannelStore channels,
+      Duration signersMaxAge,
       WebhookDeliveries deliveries,
       MarketplaceOrderIntake intake,
       Executor blocking) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
-    this.channels = channels;
+    this.signers = new WebhookSigners(channels, signersMaxAge, Clock.systemUTC());
     this.deliveries = deliveries;
     this.intake = intake;
     this.blocking = blocking;
@@ -112,30 +114,19 @@ public final class WebhookRoutes {
 
   private Verified verify(
       WebhookVerifier verifier, String channelId, Map<String, List<String>> headers, byte[] body) {
-    String marketplace = verifier.marketplace().id();
-    for (ChannelStore.ChannelRecord channel : channels.withChannelId(channelId)) {
-      if (!channel.marketplace().equals(marketplace)) {
-        continue;
-      }
-      Credentials credentials;
-      try {
-        credentials = Credentials.of(channels.credentials(channel.tenantId(), channelId));
-      } catch (UnreadableSecretsException e) {
-        log.warn(
-            "Webhook for channel {} of tenant {}: its credentials cannot be read",
+    Optional<WebhookSigners.Signer> signer =
+        signers.find(
+            verifier.marketplace().id(),
             channelId,
-            channel.tenantId());
-        continue;
-      }
-      boolean verified;
-      try {
-        verified = verifier.verify(headers, body, credentials);
-      } catch (RuntimeException e) {
-        verified = false;
-      }
-      if (verified) {
-        return new Verified(channel.tenantId(), channelId, verifier);
-      }
+            candidate -> {
+              try {
+                return verifier.verify(headers, body, candidate.credentials());
+              } catch (RuntimeException e) {
+                return false;
+              }
+            });
+    if (signer.isPresent()) {
+      return new Verified(signer.get().tenantId(), channelId, verifier);
     }
     throw new ApiException(
         Problem.of(
