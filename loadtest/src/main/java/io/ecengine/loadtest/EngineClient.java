@@ -68,21 +68,32 @@ public final class EngineClient {
 
   /**
    * A GET sent again while the engine answers 503, after the Retry-After it gives, as a client
-   * honouring it would; for up to {@code patience}, then the last answer is returned.
+   * honouring it would; for up to {@code patience}, then the last answer is returned. A connection
+   * the engine did not take in time (every connection it serves at once is busy) is tried again the
+   * same way, and thrown only when the patience is spent.
    */
   public Response getPatiently(String path, java.time.Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
-    Response response = get(path);
-    while (response.status() == 503 && System.nanoTime() < deadline) {
+    while (true) {
+      Response response;
+      try {
+        response = get(path);
+      } catch (UncheckedIOException e) {
+        if (System.nanoTime() >= deadline) {
+          throw e;
+        }
+        response = null;
+      }
+      if (response != null && (response.status() != 503 || System.nanoTime() >= deadline)) {
+        return response;
+      }
       try {
         Thread.sleep(1_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted", e);
       }
-      response = get(path);
     }
-    return response;
   }
 
   public Response put(String path, Object body) {
