@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of the benchmarks: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl loadtest
- * exec:exec -Dbench.scenario=hot-sku} (or {@code live-burst}, or {@code cluster-faults} for the
- * long versions of the fault scenarios, see {@link ClusterFaultsBenchmark}). Settings come from
- * system properties (ec.bench.clients, ec.bench.seconds, ec.bench.db-url, ec.bench.db-user).
+ * exec:exec -Dbench.scenario=hot-sku} (or {@code live-burst}, {@code intake}, or {@code
+ * cluster-faults} for the long versions of the fault scenarios, see {@link
+ * ClusterFaultsBenchmark}). Settings come from system properties (ec.bench.clients,
+ * ec.bench.seconds, ec.bench.rate, ec.bench.db-url, ec.bench.db-user).
  */
 public final class Benchmarks {
 
@@ -29,10 +30,13 @@ public final class Benchmarks {
     switch (scenario) {
       case "hot-sku" -> hotSku();
       case "live-burst" -> liveBurst();
+      case "intake" -> intake();
       case "cluster-faults" -> System.exit(ClusterFaultsBenchmark.run() ? 0 : 1);
       default ->
           throw new IllegalArgumentException(
-              "Unknown scenario " + scenario + "; try hot-sku, live-burst or cluster-faults");
+              "Unknown scenario "
+                  + scenario
+                  + "; try hot-sku, live-burst, intake or cluster-faults");
     }
   }
 
@@ -52,6 +56,66 @@ public final class Benchmarks {
             && outcome.realtime().acknowledgedOrdersMissing() == 0
             && outcome.batch().acknowledgedOrdersMissing() == 0;
     System.exit(engineSound ? 0 : 1);
+  }
+
+  /**
+   * The real-time half of live-burst, shortened, at {@code ec.bench.rate} buyers a second: how fast
+   * the engine takes in the marketplaces' orders. The engine reads its settings as it always does,
+   * so one run with an environment override and one without compare that setting.
+   */
+  private static void intake() throws Exception {
+    double rate = Double.parseDouble(System.getProperty("ec.bench.rate", "200"));
+    LiveBurstScenario.Settings settings =
+        LiveBurstScenario.intake(
+            rate,
+            System.getProperty("ec.bench.db-url", "jdbc:postgresql://127.0.0.1:5432/test"),
+            System.getProperty("ec.bench.db-user", "postgres"));
+    LiveBurstScenario.Run run = LiveBurstScenario.runOnce(settings, true);
+    String body = intakeReport(com.typesafe.config.ConfigFactory.load(), run);
+    Path dir = Path.of("target");
+    Report.write(dir, "intake-report", "Order intake at " + rate + " buyers/s", body, run.phases());
+    log.info("\n{}", body);
+    log.info("Report written to {}", dir.toAbsolutePath().resolve("intake-report.md"));
+    System.exit(run.skusOverReserved() == 0 && run.acknowledgedOrdersMissing() == 0 ? 0 : 1);
+  }
+
+  static String intakeReport(com.typesafe.config.Config engine, LiveBurstScenario.Run run) {
+    StringBuilder md = new StringBuilder();
+    md.append(Report.table(run.phases()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%n| Measure | p50 / p95 / p99 (ms) |%n|---|---|%n"
+                + "| webhook answered (TikTok Shop, Shopify) | %s |%n"
+                + "| sale to order in the engine (all marketplaces) | %s |%n%n"
+                + "Marketplace orders %d, in the engine %d (every order pulled or delivered before"
+                + " the drain ended: %s). Oversold units %d, acknowledged orders missing %d, SKUs"
+                + " holding more than they have %d. Errors: %s.%n%n"
+                + "Engine settings that shape intake: webhook signers kept %s, ask timeout %s.%n",
+            millis(run.webhookLatencyMicros()),
+            millis(run.saleToEngineMicros()),
+            run.marketplaceOrders(),
+            run.engineOrders(),
+            run.drained() ? "yes" : "no",
+            run.oversoldUnits(),
+            run.acknowledgedOrdersMissing(),
+            run.skusOverReserved(),
+            run.errors().isEmpty() ? "none" : run.errors(),
+            engine.getDuration("ec.webhooks.signers-max-age").toMillis() + " ms",
+            engine.getDuration("ec.http.ask-timeout").toMillis() + " ms"));
+    return md.toString();
+  }
+
+  private static String millis(org.HdrHistogram.Histogram h) {
+    if (h.getTotalCount() == 0) {
+      return "-";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%.1f / %.1f / %.1f",
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(95) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0);
   }
 
   private static void hotSku() throws Exception {

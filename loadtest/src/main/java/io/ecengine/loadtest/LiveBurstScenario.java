@@ -192,6 +192,40 @@ public final class LiveBurstScenario {
         user);
   }
 
+  /**
+   * A short real-time run that measures order intake at one rate: 300 SKUs, 20 buyers a second for
+   * 10 s, then {@code buyersPerSecond} for 40 s, with at most a minute to take in the orders. Run
+   * it twice with one engine setting changed to see what the setting does to intake.
+   */
+  public static Settings intake(double buyersPerSecond, String databaseUrl, String user) {
+    return new Settings(
+        300,
+        3,
+        4_000,
+        500,
+        1_000,
+        10,
+        List.of(
+            new Step("baseline 20/s", 20, Duration.ofSeconds(10), 0.8),
+            new Step(
+                "burst " + trimmed(buyersPerSecond) + "/s",
+                buyersPerSecond,
+                Duration.ofSeconds(40),
+                0.8)),
+        0.7,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(5),
+        MarketplaceSimulator.Settings.defaults(),
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(60),
+        databaseUrl,
+        user);
+  }
+
+  private static String trimmed(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+
   public static Outcome run(Settings settings) throws Exception {
     Run realtime = runOnce(settings, true);
     Run batch = runOnce(settings, false);

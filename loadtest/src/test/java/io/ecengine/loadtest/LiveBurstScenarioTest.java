@@ -2,6 +2,7 @@ package io.ecengine.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.ecengine.loadtest.simulator.MarketplaceSimulator;
 import io.ecengine.persistence.PostgresTestDatabase;
 import java.nio.file.Path;
@@ -59,5 +60,10 @@ class LiveBurstScenarioTest {
           .allMatch(h -> h.sold() + h.sharedAtEnd() >= h.stock());
     }
     assertThat(outcome.realtime().liveQuotaOversold()).isZero();
+    // The intake benchmark reports one such run; its report must render from a real one.
+    assertThat(Benchmarks.intakeReport(ConfigFactory.load(), outcome.realtime()))
+        .contains("| webhook answered (TikTok Shop, Shopify) |")
+        .contains("Marketplace orders " + outcome.realtime().marketplaceOrders() + ",")
+        .contains("webhook signers kept 5000 ms");
   }
 }
