@@ -100,14 +100,7 @@ class ChannelCallsTest {
       }
     }
     rakutenCalls.add(items);
-    CountDownLatch gate = rakutenGate.get();
-    if (gate != null) {
-      try {
-        gate.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    waitAt(rakutenGate);
     if (!errors.isEmpty()) {
       answer(exchange, 400, "{\"errors\":[" + String.join(",", errors) + "]}");
       return;
@@ -120,18 +113,23 @@ class ChannelCallsTest {
     exchange.close();
   }
 
-  // PATCH /listings/2021-08-01/items/{sellerId}/{sku}: held while the gate is closed; a 503 with
-  // Retry-After as often as asked; else ACCEPTED, recording the quantity.
-  private static void amazon(HttpExchange exchange) throws IOException {
-    amazonCallTimes.add(Instant.now());
-    CountDownLatch gate = amazonGate.get();
-    if (gate != null) {
+  /** Holds the marketplace's answer while the test keeps the gate closed (at most 30 s). */
+  private static void waitAt(AtomicReference<CountDownLatch> gate) {
+    CountDownLatch latch = gate.get();
+    if (latch != null) {
       try {
-        gate.await(30, TimeUnit.SECONDS);
+        latch.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  // PATCH /listings/2021-08-01/items/{sellerId}/{sku}: held while the gate is closed; a 503 with
+  // Retry-After as often as asked; else ACCEPTED, recording the quantity.
+  private static void amazon(HttpExchange exchange) throws IOException {
+    amazonCallTimes.add(Instant.now());
+    waitAt(amazonGate);
     String path = exchange.getRequestURI().getRawPath();
     String sku =
         URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);

@@ -92,8 +92,8 @@ public final class Benchmarks {
                 + " the drain ended: %s). Oversold units %d, acknowledged orders missing %d, SKUs"
                 + " holding more than they have %d. Errors: %s.%n%n"
                 + "Engine settings that shape intake: webhook signers kept %s, ask timeout %s.%n",
-            millis(run.webhookLatencyMicros()),
-            millis(run.saleToEngineMicros()),
+            LiveBurstReport.pct(run.webhookLatencyMicros()),
+            LiveBurstReport.pct(run.saleToEngineMicros()),
             run.marketplaceOrders(),
             run.engineOrders(),
             run.drained() ? "yes" : "no",
@@ -104,18 +104,6 @@ public final class Benchmarks {
             engine.getDuration("ec.webhooks.signers-max-age").toMillis() + " ms",
             engine.getDuration("ec.http.ask-timeout").toMillis() + " ms"));
     return md.toString();
-  }
-
-  private static String millis(org.HdrHistogram.Histogram h) {
-    if (h.getTotalCount() == 0) {
-      return "-";
-    }
-    return String.format(
-        Locale.ROOT,
-        "%.1f / %.1f / %.1f",
-        h.getValueAtPercentile(50) / 1000.0,
-        h.getValueAtPercentile(95) / 1000.0,
-        h.getValueAtPercentile(99) / 1000.0);
   }
 
   private static void hotSku() throws Exception {

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.ecengine.persistence.ChannelStore;
 import io.ecengine.persistence.ChannelStore.ChannelSettings;
+import io.ecengine.persistence.MutableClock;
 import io.ecengine.persistence.SecretBox;
 import io.ecengine.persistence.TestDatabase;
 import io.ecengine.persistence.Vendor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +36,7 @@ class WebhookSignersTest {
           counting(db.dataSource(), connections),
           SecretBox.fromConfig(
               ConfigFactory.parseMap(Map.of("ec.secrets.key", SecretBox.generateKey()))));
-  private final TestClock clock = new TestClock(Instant.parse("2026-12-04T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
   private final WebhookSigners signers = new WebhookSigners(channels, MAX_AGE, clock);
 
   @AfterEach
@@ -148,32 +146,5 @@ class WebhookSignersTest {
                 throw e.getCause();
               }
             });
-  }
-
-  private static final class TestClock extends Clock {
-    private volatile Instant now;
-
-    TestClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("always UTC");
-    }
   }
 }
